@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+// The <Plugin ctwatch> block, as a plain tree (copied from collectd's
+// oconfig_item_t by the adapter) and the validated Config it parses into.
+//
+// Unknown keys and bad values are errors naming the key and the value, so
+// `collectd -t` (run by Debian's init script before every start) catches a
+// typo before it reaches a running daemon.
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ctwatch::core {
+
+using ConfigValue = std::variant<std::string, double, bool>;
+
+struct ConfigItem {
+  std::string key;
+  std::vector<ConfigValue> values;
+  std::vector<ConfigItem> children;
+};
+
+enum class SourceMode : std::uint8_t { Auto, Netlink, Proc };
+
+struct NamespaceConfig {
+  std::string name;  // plugin_instance label
+  std::string path;  // e.g. /var/run/netns/web
+};
+
+// The label of the namespace collectd itself runs in.
+inline constexpr std::string_view kHostLabel = "host";
+
+struct Config {
+  bool census = true;
+  double census_interval = 30;  // seconds, minimum spacing of one namespace's censuses
+  double census_budget = 1.0;   // percent of one CPU
+  std::vector<NamespaceConfig> namespaces;
+  std::optional<std::string> namespace_dir;
+  bool namespace_census = false;
+  SourceMode source = SourceMode::Auto;
+  double timeout = 2;           // seconds
+};
+
+Result<Config> parse_config(const ConfigItem& block);
+
+// Namespace names become collectd plugin_instance values and Prometheus label
+// values: 1..63 chars of [A-Za-z0-9_.-], not "host".
+bool valid_namespace_label(std::string_view name);
+
+}  // namespace ctwatch::core

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "core/metrics.hpp"
+
+#include <array>
+
+namespace ctwatch::core {
+namespace {
+
+Metric gauge(std::string_view type, std::string_view inst, double v, double interval = 0) {
+  return Metric{type, std::string(inst), ValueKind::Gauge, v, 0, interval};
+}
+
+constexpr std::array<std::string_view, kTunableCount> kTunableNames{
+    "buckets", "tcp_timeout_time_wait", "tcp_timeout_established",
+    "udp_timeout", "udp_timeout_stream", "tcp_tw_reuse"};
+
+std::string_view tunable_type(Tunable t) {
+  switch (t) {
+    case Tunable::Buckets: return "conntrack";
+    case Tunable::TcpTwReuse: return "gauge";
+    default: return "duration";
+  }
+}
+
+}  // namespace
+
+std::vector<Metric> to_metrics(const Snapshot& s) {
+  std::vector<Metric> out;
+  out.reserve(48);
+  if (s.entries) out.push_back(gauge("conntrack", "entries", static_cast<double>(*s.entries)));
+  if (s.max_entries) out.push_back(gauge("conntrack", "max", static_cast<double>(*s.max_entries)));
+  if (s.entries && s.max_entries && *s.max_entries > 0)
+    out.push_back(gauge("percent", "used",
+                        100.0 * static_cast<double>(*s.entries) / static_cast<double>(*s.max_entries)));
+
+  for (std::size_t i = 0; i < kTunableCount; ++i) {
+    if (!s.tunables[i]) continue;
+    const auto t = static_cast<Tunable>(i);
+    out.push_back(gauge(tunable_type(t), kTunableNames[i], static_cast<double>(*s.tunables[i])));
+  }
+
+  for (std::size_t i = 0; i < kCounterCount; ++i) {
+    if (!s.counters[i]) continue;
+    const auto c = static_cast<Counter>(i);
+    // DERIVE is int64_t; totals start at the kernel's u32 sums and grow by
+    // deltas, so they stay far below 2^63.
+    out.push_back(Metric{counter_is_error(c) ? "errors" : "operations", std::string(counter_name(c)),
+                         ValueKind::Derive, 0, static_cast<std::int64_t>(*s.counters[i]), 0});
+  }
+
+  if (s.census) {
+    const CensusSample& cs = *s.census;
+    const double iv = cs.interval_seconds;
+    for (std::size_t st = 0; st < kTcpStateCount; ++st)
+      out.push_back(gauge("tcp_connections", tcp_state_name(st),
+                          static_cast<double>(cs.census.tcp_states[st]), iv));
+    for (std::size_t p = 0; p < kL4Count; ++p)
+      out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
+                          static_cast<double>(cs.census.protocols[p]), iv));
+    out.push_back(gauge("duration", "census", cs.wall_seconds, iv));
+  }
+  return out;
+}
+
+}  // namespace ctwatch::core

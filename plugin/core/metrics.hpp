@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+// Snapshot -> the metric contract (README "Metrics"). Pure, so the contract
+// is unit-tested without collectd; the adapter copies each Metric into a
+// value_list_t with plugin "ctwatch" and plugin_instance = namespace label.
+//
+// Only types from collectd's stock types.db are used (conntrack, percent,
+// tcp_connections, current_connections, errors, operations, duration, gauge),
+// so users never add a TypesDB line (which would replace the default one).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/snapshot.hpp"
+
+namespace ctwatch::core {
+
+enum class ValueKind : std::uint8_t { Gauge, Derive };
+
+struct Metric {
+  std::string_view type;      // collectd type (types.db)
+  std::string type_instance;
+  ValueKind kind = ValueKind::Gauge;
+  double gauge = 0;           // when kind == Gauge
+  std::int64_t derive = 0;    // when kind == Derive
+  double interval = 0;        // seconds; 0 = the plugin's read interval
+};
+
+std::vector<Metric> to_metrics(const Snapshot& s);
+
+}  // namespace ctwatch::core
