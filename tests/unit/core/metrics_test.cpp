@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The metric contract (README "Metrics"), checked on to_metrics() and
+// against collectd's stock types.db: a value list with an unknown type is
+// dropped by collectd with only an INFO line, so a typo here would be silent.
+#include "boost_test.hpp"
+#include "core/metrics.hpp"
+#include "support/nl_builder.hpp"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace ctwatch;
+
+namespace {
+
+core::Snapshot full_snapshot() {
+  core::Snapshot s;
+  s.entries = 800;
+  s.max_entries = 1000;
+  for (auto& c : s.counters) c = 5;
+  for (auto& t : s.tunables) t = 1;
+  core::CensusSample cs;
+  cs.census.tcp_states[7] = 3;
+  cs.census.protocols[1] = 4;
+  cs.wall_seconds = 0.25;
+  cs.interval_seconds = 30;
+  s.census = cs;
+  return s;
+}
+
+std::set<std::string> keys(const std::vector<core::Metric>& ms) {
+  std::set<std::string> out;
+  for (const auto& m : ms) out.insert(std::string(m.type) + "/" + m.type_instance);
+  return out;
+}
+
+// The contract table, literally.
+const std::map<std::string, std::vector<std::string>> kContract{
+    {"conntrack", {"entries", "max", "buckets"}},
+    {"percent", {"used"}},
+    {"tcp_connections", {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"}},
+    {"current_connections", {"tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "gre", "udplite", "other"}},
+    {"errors", {"drop", "early_drop", "insert_failed", "invalid", "error", "chaintoolong"}},
+    {"operations", {"found", "insert", "search_restart", "clash_resolve"}},
+    {"duration", {"tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream", "census"}},
+    {"gauge", {"tcp_tw_reuse"}},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(Core)
+BOOST_AUTO_TEST_SUITE(Metrics)
+
+BOOST_AUTO_TEST_CASE(full_snapshot_is_exactly_the_contract) {
+  std::set<std::string> want;
+  for (const auto& [type, insts] : kContract)
+    for (const auto& i : insts) want.insert(type + "/" + i);
+  const auto got = keys(core::to_metrics(full_snapshot()));
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(values_and_kinds) {
+  for (const auto& m : core::to_metrics(full_snapshot())) {
+    BOOST_TEST_CONTEXT(m.type << "/" << m.type_instance) {
+      const bool derive = m.type == "errors" || m.type == "operations";
+      BOOST_TEST((m.kind == core::ValueKind::Derive) == derive);
+      if (m.type_instance == "used") BOOST_TEST(m.gauge == 80.0);
+      if (m.type_instance == "TIME_WAIT") BOOST_TEST(m.gauge == 3.0);
+      if (m.type_instance == "udp") BOOST_TEST(m.gauge == 4.0);
+      if (m.type_instance == "census") BOOST_TEST(m.gauge == 0.25);
+      const bool census = m.type == "tcp_connections" || m.type == "current_connections" || m.type_instance == "census";
+      BOOST_TEST(m.interval == (census ? 30.0 : 0.0));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(absent_is_not_dispatched) {
+  core::Snapshot s;
+  s.entries = 10;  // no max: no percent either
+  const auto got = keys(core::to_metrics(s));
+  BOOST_TEST(got == (std::set<std::string>{"conntrack/entries"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(missing_kernel_counter_is_not_a_fake_zero) {
+  core::Snapshot s = full_snapshot();
+  s.counters[static_cast<std::size_t>(core::Counter::ChainTooLong)].reset();
+  const auto got = keys(core::to_metrics(s));
+  BOOST_TEST(!got.count("errors/chaintoolong"));
+  BOOST_TEST(got.count("errors/drop"));
+}
+
+BOOST_AUTO_TEST_CASE(zero_max_gives_no_percent) {
+  core::Snapshot s;
+  s.entries = 0;
+  s.max_entries = 0;
+  BOOST_TEST(!keys(core::to_metrics(s)).count("percent/used"));
+}
+
+BOOST_AUTO_TEST_CASE(every_type_is_in_stock_types_db_with_one_matching_ds) {
+  const std::string db = test::read_text("/usr/share/collectd/types.db");
+  BOOST_REQUIRE_MESSAGE(!db.empty(), "/usr/share/collectd/types.db missing: install collectd-core");
+  std::map<std::string, std::string> types;  // type -> "name:KIND:min:max" (single DS only)
+  std::istringstream in(db);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string name, ds, extra;
+    if (!(ls >> name >> ds) || name[0] == '#') continue;
+    if (ls >> extra) continue;  // multi-DS types cannot be ours
+    types[name] = ds;
+  }
+  for (const auto& m : core::to_metrics(full_snapshot())) {
+    BOOST_TEST_CONTEXT(m.type) {
+      const auto it = types.find(std::string(m.type));
+      BOOST_REQUIRE(it != types.end());
+      const bool derive = it->second.find(":DERIVE:") != std::string::npos;
+      const bool gauge = it->second.find(":GAUGE:") != std::string::npos;
+      BOOST_TEST((m.kind == core::ValueKind::Derive ? derive : gauge));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // Metrics
+BOOST_AUTO_TEST_SUITE_END()  // Core
