@@ -63,6 +63,11 @@ Result<std::string> get_string(const ConfigItem& item) {
   return bad(item, "expected one non-empty quoted string");
 }
 
+std::optional<std::string> string_at(const ConfigItem& item, std::size_t i) {
+  if (i >= item.values.size() || item.values[i].index() != 0) return std::nullopt;
+  return std::get<std::string>(item.values[i]);
+}
+
 }  // namespace
 
 bool valid_namespace_label(std::string_view name) {
@@ -111,9 +116,10 @@ Result<Config> parse_config(const ConfigItem& block) {
       if (cfg.namespace_dir) return bad(item, "NamespaceDir given twice");
       cfg.namespace_dir = *v;
     } else if (key_is(item, "Namespace")) {
-      const auto* name = item.values.size() == 2 ? std::get_if<std::string>(&item.values[0]) : nullptr;
-      const auto* path = item.values.size() == 2 ? std::get_if<std::string>(&item.values[1]) : nullptr;
-      if (!name || !path) return bad(item, "expected two quoted strings: a name and a path");
+      const auto name = string_at(item, 0);
+      const auto path = string_at(item, 1);
+      if (item.values.size() != 2 || !name || !path)
+        return bad(item, "expected two quoted strings: a name and a path");
       if (!valid_namespace_label(*name))
         return bad(item, "the name must be 1-63 characters of [A-Za-z0-9_.-] and not \"host\"");
       if (path->empty() || path->front() != '/') return bad(item, "the path must be absolute");

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Installs what building, testing and the demo need on Debian 12 (as root).
+# Idempotent and quick when everything is there already.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config            # toolchain
+  libmnl-dev libnetfilter-conntrack-dev       # netlink (plugin) and ctwatch-fill
+  libboost-test-dev                           # unit and kernel tests
+  collectd-core collectd-dev                  # the daemon and its plugin headers
+  libprotobuf-c1 libmicrohttpd12              # write_prometheus's libraries, not pulled by collectd-core
+  prometheus prometheus-alertmanager          # promtool, rules and the alerting replay
+  iproute2 nftables conntrack                 # namespaces, ct rules, conntrack -C/-L in tests
+  python3 curl procps                         # traffic generators, scrapes
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing packages (${missing[*]}); run as root or install them" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # --no-install-recommends: prometheus would pull node-exporter and friends.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

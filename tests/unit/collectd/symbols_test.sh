@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# ctwatch.so is linked without -z defs (collectd's symbols come from the
+# daemon), so this checks its dynamic symbols instead: it exports only
+# module_register, and every undefined symbol is versioned from libc,
+# libstdc++, libgcc or libmnl, or is one of the collectd functions below,
+# all of which collectd 5.12's daemon exports.
+set -euo pipefail
+so=${1:?usage: symbols_test.sh ctwatch.so}
+allowed_collectd='^(plugin_dispatch_values|plugin_get_interval|plugin_log|plugin_register_complex_config|plugin_register_complex_read|plugin_register_init|plugin_register_shutdown|plugin_unregister_read)$'
+fail=0
+exported=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBW]/ {print $3}')
+if [[ "$exported" != "module_register" ]]; then
+  echo "FAIL: exports more than module_register:"; echo "$exported"; fail=1
+fi
+while read -r sym; do
+  case "$sym" in
+    *@GLIBC_*|*@GLIBCXX_*|*@CXXABI_*|*@GCC_*|*@LIBMNL_*) ;;
+    _ITM_*|__gmon_start__) ;;
+    *) if [[ ! "$sym" =~ $allowed_collectd ]]; then echo "FAIL: unexpected undefined symbol $sym"; fail=1; fi ;;
+  esac
+done < <(nm -D --undefined-only "$so" | awk '{print $2}')
+[[ $fail -eq 0 ]] && echo "symbols ok: $(nm -D --undefined-only "$so" | wc -l) undefined, 1 exported"
+exit $fail
