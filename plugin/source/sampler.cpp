@@ -153,11 +153,14 @@ SampleResult NamespaceSampler::sample() {
     core::Status ok = core::Ok{};
     if (!nl_ || nl_->broken()) ok = reopen_netlink();
     if (ok) {
-      auto g = nl_->stats(deadline());
+      // One deadline for both requests: a read of this namespace never
+      // blocks longer than Timeout in total.
+      const auto dl = deadline();
+      auto g = nl_->stats(dl);
       if (g) {
         s.entries = g->entries;
         s.max_entries = g->max_entries;
-        auto cpus = nl_->stats_cpu(deadline());
+        auto cpus = nl_->stats_cpu(dl);
         if (cpus) {
           counters_.update(*cpus);
           s.counters = counters_.totals();
