@@ -4,7 +4,8 @@
 // (see plugin/collectd/exports.map) and maps collectd's lifecycle onto the
 // Monitor:
 //   config   -> core::parse_config; an unknown key or bad value is an ERROR
-//               naming both, and the callback fails, so `collectd -t` fails;
+//               naming both, and the callback fails, so collectd does not
+//               start and `collectd -T` fails;
 //   init     -> builds the Monitor and registers the read callback (so a
 //               failed init leaves no read callback behind);
 //   read     -> Monitor::read, each Snapshot -> value lists;

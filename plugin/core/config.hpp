@@ -3,9 +3,11 @@
 // The <Plugin ctwatch> block, as a plain tree (copied from collectd's
 // oconfig_item_t by the adapter) and the validated Config it parses into.
 //
-// Unknown keys and bad values are errors naming the key and the value, so
-// `collectd -t` (run by Debian's init script before every start) catches a
-// typo before it reaches a running daemon.
+// Unknown keys and bad values are errors naming the key and the value, and
+// the config callback fails, so collectd refuses to start (configfile.c
+// aborts on a failing plugin config) and `collectd -T` reports the typo.
+// (`collectd -t` on Debian's 5.12.0 never parses the config at all, collectd
+// issue #3216, so it cannot catch anything.)
 
 #include <optional>
 #include <string>

@@ -116,8 +116,7 @@ void Monitor::ensure_open(Tracked& ns, double t) {
   ns.sampler = std::move(*s);
   ns.open_complaint.success();
   ns.next_census = t;
-  log_(LogLevel::Info, "sampling " + quoted(ns.label) + (ns.path.empty() ? "" : " (" + ns.path + ")") +
-                           " over " + (ns.sampler->source() == core::Source::Netlink ? "netlink" : "/proc"));
+  ns.announced = false;
 }
 
 std::vector<NamespaceReport> Monitor::read() {
@@ -138,6 +137,14 @@ std::vector<NamespaceReport> Monitor::read() {
         log_(LogLevel::Warning, with_errno(quoted(ns.label) + ": " + r.error->message, r.error->code));
     } else if (ns.read_complaint.success()) {
       log_(LogLevel::Info, quoted(ns.label) + ": reading works again");
+    }
+    // Announced after the first read, so the line names the source really
+    // in use (a refused netlink socket only shows on its first request).
+    if (!ns.announced) {
+      ns.announced = true;
+      if (!r.fell_back)
+        log_(LogLevel::Info, "sampling " + quoted(ns.label) + (ns.path.empty() ? "" : " (" + ns.path + ")") +
+                                 " over " + (ns.sampler->source() == core::Source::Netlink ? "netlink" : "/proc"));
     }
     const core::Snapshot& s = r.snapshot;
     const bool any = s.entries || s.max_entries ||

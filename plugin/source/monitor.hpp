@@ -52,7 +52,8 @@ class Monitor {
     double next_census = 0;           // monotonic seconds
     double last_census_cpu = 0;
     core::Complainer census_complaint;
-    bool throttled = false;           // census spaced out by the budget (logged on change)
+    bool throttled = false;
+    bool announced = false;           // "sampling ..." logged for the current sampler           // census spaced out by the budget (logged on change)
   };
 
   double now() const;
