@@ -12,7 +12,8 @@ packages=(
   libprotobuf-c1 libmicrohttpd12              # write_prometheus's libraries, not pulled by collectd-core
   prometheus prometheus-alertmanager          # promtool, rules and the alerting replay
   iproute2 nftables conntrack                 # namespaces, ct rules, conntrack -C/-L in tests
-  python3 curl procps                         # traffic generators, scrapes
+  python3 curl procps util-linux valgrind     # traffic, scrapes, setpriv, leak checks
+  clang libclang-rt-14-dev                    # libFuzzer for the decoder fuzz target
 )
 
 missing=()

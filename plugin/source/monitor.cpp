@@ -161,6 +161,9 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
   double total_cost = 0;
   for (auto& ns : namespaces_) {
     if (!ns.sampler || !census_enabled(ns) || ns.sampler->source() != core::Source::Netlink) continue;
+    // A namespace whose stats just failed would fail its dump the same way,
+    // after another Timeout and with a second log line for one fault.
+    if (ns.read_complaint.failing()) continue;
     total_cost += ns.last_census_cpu;
     if (ns.next_census <= t) due.push_back(&ns);
   }

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// LD_PRELOAD shim for fault-injection tests: sees every message a process
+// sends on NETLINK_NETFILTER sockets.
+//   CTWATCH_SPY_LOG=FILE     append "<nlmsg_type hex> <nlmsg_flags hex>" per message
+//   CTWATCH_SPY_BLACKHOLE=1  pretend to send, so the kernel never answers
+// It only observes (or drops) what ctwatch sends; it never sends anything.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int is_nfnetlink(int fd) {
+  int domain = 0, proto = 0;
+  socklen_t l = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l) != 0 || domain != AF_NETLINK) return 0;
+  l = sizeof proto;
+  return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l) == 0 && proto == NETLINK_NETFILTER;
+}
+
+static void record(const void* buf, size_t len) {
+  const char* path = getenv("CTWATCH_SPY_LOG");
+  if (!path) return;
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  size_t off = 0;
+  while (len - off >= sizeof(struct nlmsghdr)) {
+    struct nlmsghdr h;
+    memcpy(&h, (const char*)buf + off, sizeof h);
+    char line[64];
+    int n = snprintf(line, sizeof line, "%04x %04x\n", h.nlmsg_type, h.nlmsg_flags);
+    if (write(fd, line, (size_t)n) < 0) break;
+    if (h.nlmsg_len < sizeof h) break;
+    off += NLMSG_ALIGN(h.nlmsg_len);
+  }
+  close(fd);
+}
+
+static int blackhole(void) {
+  const char* b = getenv("CTWATCH_SPY_BLACKHOLE");
+  return b && strcmp(b, "1") == 0;
+}
+
+ssize_t sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* to, socklen_t tolen) {
+  static ssize_t (*real)(int, const void*, size_t, int, const struct sockaddr*, socklen_t);
+  if (!real) real = dlsym(RTLD_NEXT, "sendto");
+  if (is_nfnetlink(fd)) {
+    record(buf, len);
+    if (blackhole()) return (ssize_t)len;
+  }
+  return real(fd, buf, len, flags, to, tolen);
+}
+
+ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
+  static ssize_t (*real)(int, const struct msghdr*, int);
+  if (!real) real = dlsym(RTLD_NEXT, "sendmsg");
+  if (is_nfnetlink(fd)) {
+    size_t total = 0;
+    for (size_t i = 0; i < msg->msg_iovlen; ++i) {
+      record(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
+      total += msg->msg_iov[i].iov_len;
+    }
+    if (blackhole()) return (ssize_t)total;
+  }
+  return real(fd, msg, flags);
+}
+
+ssize_t send(int fd, const void* buf, size_t len, int flags) {
+  static ssize_t (*real)(int, const void*, size_t, int);
+  if (!real) real = dlsym(RTLD_NEXT, "send");
+  if (is_nfnetlink(fd)) {
+    record(buf, len);
+    if (blackhole()) return (ssize_t)len;
+  }
+  return real(fd, buf, len, flags);
+}
