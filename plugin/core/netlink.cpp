@@ -2,6 +2,8 @@
 #include "core/netlink.hpp"
 
 #include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include <cerrno>
 #include <sys/socket.h>
 
 namespace ctwatch::core {
@@ -52,7 +54,10 @@ WalkResult walk_messages(Bytes dg, std::uint32_t seq, std::uint32_t portid, Mess
         res.status = WalkStatus::Done;  // the ACK that ends a non-dump request
       } else {
         res.status = WalkStatus::Error;
-        res.error = e.error < 0 ? -e.error : e.error;
+        // The kernel sends -errno; anything outside 1..4095 is not an errno
+        // (and -INT_MIN would overflow), found by tests/fuzz.
+        const long long err = -static_cast<long long>(e.error);
+        res.error = err > 0 && err < 4096 ? static_cast<int>(err) : EPROTO;
       }
       return res;
     }

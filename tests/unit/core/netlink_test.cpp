@@ -5,6 +5,8 @@
 
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include <climits>
+
 using namespace ctwatch;
 using namespace ctwatch::test;
 
@@ -50,6 +52,16 @@ BOOST_AUTO_TEST_CASE(error_reply_carries_errno) {
   const auto r = core::walk_messages(core::Bytes(dg), 3, 0, c);
   BOOST_TEST(static_cast<int>(r.status) == static_cast<int>(core::WalkStatus::Error));
   BOOST_TEST(r.error == EPERM);
+}
+
+BOOST_AUTO_TEST_CASE(nonsense_error_value_is_eproto) {
+  for (int bad : {INT_MIN, -5000, 7}) {
+    const Buf dg = error(3, bad);
+    Collect c;
+    const auto r = core::walk_messages(core::Bytes(dg), 3, 0, c);
+    BOOST_TEST(static_cast<int>(r.status) == static_cast<int>(core::WalkStatus::Error));
+    BOOST_TEST(r.error == EPROTO);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(ack_ends_request) {
