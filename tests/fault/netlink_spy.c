@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // LD_PRELOAD shim for fault-injection tests: sees every message a process
 // sends on NETLINK_NETFILTER sockets.
-//   CTWATCH_SPY_LOG=FILE     append "<nlmsg_type hex> <nlmsg_flags hex>" per message
+//   CTWATCH_SPY_LOG=FILE     append "<nlmsg_type hex> <nlmsg_flags hex> <CLOCK_MONOTONIC s>" per message
 //   CTWATCH_SPY_BLACKHOLE=1  pretend to send, so the kernel never answers
 // It only observes (or drops) what ctwatch sends; it never sends anything.
 #define _GNU_SOURCE
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int is_nfnetlink(int fd) {
@@ -27,12 +28,15 @@ static void record(const void* buf, size_t len) {
   if (!path) return;
   int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
   size_t off = 0;
   while (len - off >= sizeof(struct nlmsghdr)) {
     struct nlmsghdr h;
     memcpy(&h, (const char*)buf + off, sizeof h);
-    char line[64];
-    int n = snprintf(line, sizeof line, "%04x %04x\n", h.nlmsg_type, h.nlmsg_flags);
+    char line[96];
+    int n = snprintf(line, sizeof line, "%04x %04x %ld.%06ld\n", h.nlmsg_type, h.nlmsg_flags, (long)ts.tv_sec,
+                     ts.tv_nsec / 1000);
     if (write(fd, line, (size_t)n) < 0) break;
     if (h.nlmsg_len < sizeof h) break;
     off += NLMSG_ALIGN(h.nlmsg_len);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The census budget, proven with real collectd and the DEFAULT configuration
+# (Interval 10, Census true, CensusInterval 30, CensusBudget 1.0):
+#   bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS]     (defaults 1000000, 300)
+# collectd runs inside a throwaway namespace holding ENTRIES entries, so that
+# namespace is its "host" table. Reports the CPU used by the whole collectd
+# process (utime + stime, which includes the kernel's dump work) as % of one
+# CPU, and when each census ran (seen by the netlink spy), so the interval
+# between censuses is measured, not inferred. Raises the global
+# nf_conntrack_max when ENTRIES needs it and restores it on exit.
+set -euo pipefail
+build=${1:?usage: bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS]}
+n=${2:-1000000}
+seconds=${3:-300}
+here=$(cd "$(dirname "$0")/.." && pwd)
+spy="$build/tests/fault/netlink_spy.so"
+[[ -f $spy ]] || { echo "budget: build $spy first (cmake --build $build --target netlink_spy)"; exit 1; }
+ns="ctwatch-budget-$$"
+work=$(mktemp -d /tmp/ctwatch-budget.XXXXXX)
+old_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)
+cpid=""
+cleanup() {
+  [[ -n $cpid ]] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  echo "$old_max" > /proc/sys/net/netfilter/nf_conntrack_max
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if (( n > old_max )); then echo $((n + 1000)) > /proc/sys/net/netfilter/nf_conntrack_max; fi
+ip netns add "$ns"
+tw=$((n * 80 / 100)); est=$((n * 15 / 100)); udp=$((n - tw - est))
+ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" --quiet --timeout 7200 \
+  "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp"
+mkdir -p "$work/plugins"
+cp "$build/plugin/ctwatch.so" /usr/lib/collectd/logfile.so "$work/plugins/"
+cat > "$work/collectd.conf" <<CONF
+BaseDir "$work"
+PIDFile "$work/pid"
+PluginDir "$work/plugins"
+TypesDB "/usr/share/collectd/types.db"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$work/collectd.log"
+</Plugin>
+LoadPlugin ctwatch
+CONF
+ip netns exec "$ns" env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$work/spy" collectd -f -C "$work/collectd.conf" &
+cpid=$!
+ticks() { awk '{print $14 + $15}' "/proc/$cpid/stat"; }
+sleep 1
+t0=$(ticks)
+s0=$(date +%s.%N)
+sleep "$seconds"
+t1=$(ticks)
+s1=$(date +%s.%N)
+hz=$(getconf CLK_TCK)
+python3 - "$work/spy" "$t0" "$t1" "$s0" "$s1" "$hz" "$n" <<'PY'
+import sys
+spy, t0, t1, s0, s1, hz, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+wall = s1 - s0
+cpu = (t1 - t0) / hz
+dumps = [float(l.split()[2]) for l in open(spy) if l.startswith("0101 ")]
+gaps = [b - a for a, b in zip(dumps, dumps[1:])]
+print(f"entries            {n}")
+print(f"window             {wall:.0f} s, default configuration (Interval 10, CensusInterval 30, CensusBudget 1.0)")
+print(f"collectd CPU       {cpu:.2f} s = {100 * cpu / wall:.2f} % of one CPU (utime+stime, includes the kernel's dump work)")
+print(f"censuses           {len(dumps)}; intervals between them: " + (", ".join(f"{g:.0f}" for g in gaps) or "-") + " s")
+PY
+grep -i 'ctwatch' "$work/collectd.log" | tail -3
