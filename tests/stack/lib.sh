@@ -1,0 +1,589 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034  # STACK_* state is read by the callers
+#
+# tests/stack/lib.sh: a live ctwatch monitoring stack on loopback, for tests.
+#
+#   collectd (ctwatch.so + write_prometheus) --scrape--> Prometheus (+ rules)
+#         \-- samples throwaway network namespaces created by the test
+#
+# Source it from a bash script (it expects `set -euo pipefail`-style callers
+# but works without) and call, in this order:
+#
+#   source tests/stack/lib.sh
+#   stack_require_root; stack_require_cmds ...; stack_require_collectd; stack_require_prometheus
+#   stack_init                          # temp dir, EXIT trap -> stack_cleanup
+#   stack_netns replay                  # throwaway netns, conntrack active, lo up
+#   stack_ns_exec replay ctwatch-fill tcp:TIME_WAIT=600
+#   stack_ns_spawn client replay python3 client.py   # background, stopped on exit
+#   stack_collectd build/plugin/ctwatch.so "Namespace \"replay\" \"$(stack_ns_path replay)\""
+#   stack_prometheus rules/prometheus/ctwatch.rules.yml
+#   stack_wait_for 'collectd_ctwatch_tcp_connections{ctwatch="replay"}' 20
+#   stack_query 'collectd_ctwatch_conntrack{type="entries"}'     # -> JSON on stdout
+#
+# Call the functions that start things directly, never inside $(...): they
+# set global variables (ports, pids) that a subshell would lose.
+#
+# Settings (environment or variables set before the calls; defaults shown):
+#   STACK_HOSTNAME=ctstack         collectd Hostname = the `instance` label
+#   STACK_INTERVAL=1               collectd Interval, seconds
+#   STACK_SCRAPE_INTERVAL=1s       Prometheus scrape_interval
+#   STACK_EVAL_INTERVAL=1s         Prometheus evaluation_interval
+#   STACK_ALERTMANAGER_URL=        e.g. http://127.0.0.1:9093: adds an alerting section
+#   STACK_COLLECTD_EXTRA_CONF=     appended verbatim to collectd.conf (other plugins)
+#   STACK_READY_TIMEOUT=20         seconds to wait for collectd / Prometheus
+#   STACK_KEEP=0                   1: keep the temp dir (and print its path)
+#   STACK_COLLECTD_LIBDIR=/usr/lib/collectd   STACK_TYPES_DB=/usr/share/collectd/types.db
+#   STACK_PROMETHEUS_BIN=/usr/bin/prometheus
+#
+# State for callers (read only):
+#   STACK_DIR                      the temp dir (configs, logs, TSDB)
+#   STACK_COLLECTD_PORT, STACK_COLLECTD_URL (…/metrics), STACK_COLLECTD_PID
+#   STACK_PROMETHEUS_PORT, STACK_PROMETHEUS_URL, STACK_PROMETHEUS_PID
+#   STACK_NETNS[NAME]              the real netns name behind NAME
+#
+# Exit codes of the helpers that end the script: stack_die 1, stack_skip 77
+# (1 when CTWATCH_REQUIRE_KERNEL=1, so CI cannot skip silently).
+#
+# Safety: everything listens on 127.0.0.1 only; namespaces are created here
+# and deleted on cleanup; no sysctl is changed; conntrack entries are never
+# deleted or flushed (deleting a namespace drops its own table).
+
+if [[ -n ${STACK__LOADED:-} ]]; then return 0; fi
+STACK__LOADED=1
+
+: "${STACK_HOSTNAME:=ctstack}"
+: "${STACK_INTERVAL:=1}"
+: "${STACK_SCRAPE_INTERVAL:=1s}"
+: "${STACK_EVAL_INTERVAL:=1s}"
+: "${STACK_ALERTMANAGER_URL:=}"
+: "${STACK_COLLECTD_EXTRA_CONF:=}"
+: "${STACK_READY_TIMEOUT:=20}"
+: "${STACK_KEEP:=0}"
+: "${STACK_COLLECTD_LIBDIR:=/usr/lib/collectd}"
+: "${STACK_TYPES_DB:=/usr/share/collectd/types.db}"
+: "${STACK_PROMETHEUS_BIN:=/usr/bin/prometheus}"
+
+STACK_DIR=""
+STACK_COLLECTD_PORT="" STACK_COLLECTD_URL="" STACK_COLLECTD_PID=""
+STACK_PROMETHEUS_PORT="" STACK_PROMETHEUS_URL="" STACK_PROMETHEUS_PID=""
+declare -gA STACK_NETNS=()
+STACK__PIDS=()              # every background process we started
+declare -gA STACK__PID_NAME=()
+declare -gA STACK__PGROUP=()  # pids that lead a process group made by stack_spawn
+STACK__HOOKS=()             # stack_on_cleanup commands, run last-in first-out
+STACK__CLEANED=0
+STACK__PLUGIN_SO="" STACK__PLUGIN_SNIPPET=""
+
+export PATH=$PATH:/usr/sbin:/sbin
+
+# ------------------------------------------------------------ messages ----
+
+stack_log() { printf '[stack] %s\n' "$*" >&2; }
+stack_die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+stack_skip() {
+  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
+    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
+    exit 1
+  fi
+  printf 'SKIP: %s\n' "$*"
+  exit 77
+}
+
+# ------------------------------------------------------- prerequisites ----
+
+stack_require_root() {
+  ((EUID == 0)) || stack_skip "needs root (network namespaces, nftables, ctnetlink)"
+}
+
+# stack_require_cmds CMD[:DEBIAN_PACKAGE]...: skip unless every command exists.
+stack_require_cmds() {
+  local spec
+  for spec in "$@"; do
+    command -v "${spec%%:*}" >/dev/null 2>&1 ||
+      stack_skip "${spec%%:*} is not installed${spec#"${spec%%:*}"}"
+  done
+}
+
+# collectd with logfile and write_prometheus (and write_prometheus's libraries).
+stack_require_collectd() {
+  stack_require_cmds collectd:collectd-core
+  local p
+  for p in logfile write_prometheus; do
+    [[ -f $STACK_COLLECTD_LIBDIR/$p.so ]] || stack_skip "$STACK_COLLECTD_LIBDIR/$p.so is missing (Debian: collectd-core)"
+  done
+  if ldd "$STACK_COLLECTD_LIBDIR/write_prometheus.so" 2>/dev/null | grep -q 'not found'; then
+    stack_skip "write_prometheus.so lacks libraries (Debian: libprotobuf-c1 libmicrohttpd12)"
+  fi
+  [[ -f $STACK_TYPES_DB ]] || stack_skip "$STACK_TYPES_DB is missing (Debian: collectd-core)"
+}
+
+stack_require_prometheus() {
+  [[ -x $STACK_PROMETHEUS_BIN ]] || stack_skip "$STACK_PROMETHEUS_BIN is missing (Debian: prometheus)"
+}
+
+# ------------------------------------------------------------ lifecycle ----
+
+# Creates STACK_DIR and installs the EXIT/INT/TERM/HUP traps. The library owns
+# the EXIT trap: register extra cleanup with stack_on_cleanup instead.
+stack_init() {
+  [[ -z $STACK_DIR ]] || { stack_log "stack_init called twice"; return 1; }
+  STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ctstack.XXXXXX")
+  trap 'stack__on_exit' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}
+
+# stack_on_cleanup COMMAND: eval'd by stack_cleanup before the built-in steps
+# (last registered runs first).
+stack_on_cleanup() { STACK__HOOKS+=("$1"); }
+
+stack__on_exit() {
+  local rc=$?
+  stack_cleanup "$rc"
+  exit "$rc"
+}
+
+# stack_cleanup [STATUS]: stops every process started here (TERM, KILL after
+# 5 s), deletes the namespaces, prints the logs if STATUS is a failure (not
+# 0, not 77), removes STACK_DIR unless STACK_KEEP=1. Idempotent.
+stack_cleanup() {
+  local rc=${1:-0} i pid name
+  ((STACK__CLEANED)) && return 0
+  STACK__CLEANED=1
+  set +e
+  for ((i = ${#STACK__HOOKS[@]} - 1; i >= 0; i--)); do
+    eval "${STACK__HOOKS[i]}"
+  done
+  for ((i = ${#STACK__PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${STACK__PIDS[i]}
+    name=${STACK__PID_NAME[$pid]:-process}
+    kill -0 "$pid" 2>/dev/null && stack_stop_pid "$pid" "$name" >/dev/null 2>&1
+  done
+  STACK__PIDS=()
+  for name in "${!STACK_NETNS[@]}"; do
+    ip netns del "${STACK_NETNS[$name]}" 2>/dev/null ||
+      stack_log "could not delete netns ${STACK_NETNS[$name]}"
+  done
+  STACK_NETNS=()
+  if ((rc != 0 && rc != 77)) && [[ -n $STACK_DIR ]]; then
+    stack_print_logs
+  fi
+  if [[ -n $STACK_DIR && -d $STACK_DIR ]]; then
+    if [[ $STACK_KEEP == 1 ]]; then stack_log "kept $STACK_DIR"; else rm -rf "$STACK_DIR"; fi
+  fi
+  return 0
+}
+
+# stack_print_logs: collectd's log in full, the tail of Prometheus's and of
+# every stack_spawn'ed process's log, to stderr.
+stack_print_logs() {
+  local f
+  [[ -n $STACK_DIR ]] || return 0
+  if [[ -s $STACK_DIR/collectd.log ]]; then
+    printf '\n----- collectd log (%s) -----\n' "$STACK_DIR/collectd.log" >&2
+    cat "$STACK_DIR/collectd.log" >&2
+  fi
+  [[ -s $STACK_DIR/collectd.stdout ]] && { printf -- '----- collectd stdout/stderr -----\n' >&2; cat "$STACK_DIR/collectd.stdout" >&2; }
+  if [[ -s $STACK_DIR/prometheus.log ]]; then
+    printf -- '----- prometheus log, last 60 lines (%s) -----\n' "$STACK_DIR/prometheus.log" >&2
+    tail -n 60 "$STACK_DIR/prometheus.log" >&2
+  fi
+  for f in "$STACK_DIR"/spawn-*.log; do
+    [[ -s $f ]] || continue
+    printf -- '----- %s, last 30 lines -----\n' "$(basename "$f")" >&2
+    tail -n 30 "$f" >&2
+  done
+  printf -- '----- end of stack logs -----\n' >&2
+}
+
+# stack_stop_pid PID [NAME]: TERM, KILL after 5 s; returns the exit status.
+stack_stop_pid() {
+  local pid=$1 name=${2:-process} i rc=0 target=$1
+  [[ -n ${STACK__PGROUP[$pid]:-} ]] && target=-$pid   # the group stack_spawn created
+  kill -TERM -- "$target" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    stack_log "$name (pid $pid) ignored SIGTERM for 5 s; killing it"
+    kill -KILL -- "$target" 2>/dev/null || true
+  fi
+  # The leader may be gone while others in its group still run.
+  if [[ $target == -* ]] && kill -0 -- "$target" 2>/dev/null; then
+    sleep 0.2
+    kill -KILL -- "$target" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || rc=$?
+  stack__forget_pid "$pid"
+  return "$rc"
+}
+
+stack__track_pid() {  # PID NAME
+  STACK__PIDS+=("$1")
+  STACK__PID_NAME[$1]=$2
+}
+
+stack__forget_pid() {
+  local p keep=()
+  for p in "${STACK__PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+  STACK__PIDS=("${keep[@]}")
+  unset 'STACK__PID_NAME[$1]' 'STACK__PGROUP[$1]'
+}
+
+# stack_spawn NAME CMD...: runs the external command CMD in the background in
+# its own process group (setsid), stdout+stderr to $STACK_DIR/spawn-NAME.log.
+# Sets STACK_SPAWN_PID; cleanup (or stack_stop_pid) stops the whole group, so
+# children CMD forks are stopped too. Shell functions are refused: their pid
+# would be a subshell's, not the command's.
+stack_spawn() {
+  local name=$1; shift
+  [[ -n $STACK_DIR ]] || { stack_log "stack_spawn before stack_init"; return 1; }
+  [[ $(type -t "$1") == file ]] || { stack_log "stack_spawn: '$1' is not an external command"; return 1; }
+  setsid "$@" >"$STACK_DIR/spawn-$name.log" 2>&1 </dev/null &
+  STACK_SPAWN_PID=$!
+  stack__track_pid "$STACK_SPAWN_PID" "$name"
+  STACK__PGROUP[$STACK_SPAWN_PID]=1
+}
+
+# stack_ns_spawn NAME NS CMD...: stack_spawn inside namespace NS
+# (`ip netns exec` execs CMD, so STACK_SPAWN_PID is CMD's pid).
+stack_ns_spawn() {
+  local name=$1 ns=$2; shift 2
+  [[ -n ${STACK_NETNS[$ns]:-} ]] || { stack_log "unknown namespace $ns"; return 1; }
+  stack_spawn "$name" ip netns exec "${STACK_NETNS[$ns]}" "$@"
+}
+
+# ----------------------------------------------------------------- ports ----
+
+# stack_free_port: prints a random TCP port in 20000-32767 (below the usual
+# ephemeral range) that nothing listens on (ss -ltn) and that this stack has
+# not handed out before (recorded in $STACK_DIR/ports, so it also works inside
+# $(...)). A race with another process is still possible: the start
+# functions retry with another port when the bind fails.
+stack_free_port() {
+  local port i record=${STACK_DIR:+$STACK_DIR/ports}
+  for ((i = 0; i < 200; i++)); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 12768))
+    [[ -n $record && -f $record ]] && grep -qx "$port" "$record" && continue
+    if [[ -z $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; then
+      [[ -n $record ]] && printf '%s\n' "$port" >>"$record"
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  stack_log "no free port found"
+  return 1
+}
+
+# ------------------------------------------------------------ namespaces ----
+
+# stack_netns NAME: creates a throwaway network namespace (real name
+# ctstack-<pid>-NAME), with lo up and an nftables `ct state new counter` rule
+# on input and output so that conntrack is active in it. Deleted on cleanup.
+# Skips the test if namespaces or conntrack are not available.
+stack_netns() {
+  local name=$1 ns hook
+  [[ -n $STACK_DIR ]] || { stack_log "stack_netns before stack_init"; return 1; }
+  [[ $name =~ ^[A-Za-z0-9_.-]{1,40}$ ]] || { stack_log "bad namespace name '$name'"; return 1; }
+  [[ -z ${STACK_NETNS[$name]:-} ]] || { stack_log "namespace $name exists already"; return 1; }
+  ns=ctstack-$$-$name
+  ip netns add "$ns" 2>"$STACK_DIR/netns.err" ||
+    stack_skip "cannot create a network namespace: $(cat "$STACK_DIR/netns.err")"
+  STACK_NETNS[$name]=$ns
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" nft add table inet ctstack
+  for hook in input output; do
+    ip netns exec "$ns" nft add chain inet ctstack "$hook" "{ type filter hook $hook priority 0; }"
+    ip netns exec "$ns" nft add rule inet ctstack "$hook" ct state new counter
+  done
+  [[ -r /proc/sys/net/netfilter/nf_conntrack_max ]] || stack_skip "the kernel has no nf_conntrack"
+}
+
+# stack_ns_path NAME: prints the nsfs path (for ctwatch's Namespace option).
+stack_ns_path() {
+  [[ -n ${STACK_NETNS[$1]:-} ]] || { stack_log "unknown namespace $1"; return 1; }
+  printf '/var/run/netns/%s\n' "${STACK_NETNS[$1]}"
+}
+
+# stack_ns_exec NAME CMD...: runs CMD inside the namespace.
+stack_ns_exec() {
+  local name=$1; shift
+  [[ -n ${STACK_NETNS[$name]:-} ]] || { stack_log "unknown namespace $name"; return 1; }
+  ip netns exec "${STACK_NETNS[$name]}" "$@"
+}
+
+# -------------------------------------------------------------- collectd ----
+
+# stack_collectd PLUGIN_SO CONFIG_SNIPPET: copies PLUGIN_SO (as ctwatch.so),
+# logfile.so and write_prometheus.so into $STACK_DIR/plugins (collectd
+# refuses symlinks), writes $STACK_DIR/collectd.conf (Hostname
+# $STACK_HOSTNAME, Interval $STACK_INTERVAL, logfile, write_prometheus on
+# 127.0.0.1:<free port>, `<Plugin ctwatch>` + CONFIG_SNIPPET + `</Plugin>`),
+# starts `collectd -f` and waits until the scrape has collectd_ctwatch_conntrack.
+# Called again after stack_collectd_stop, it restarts on the same port (the
+# Prometheus target stays valid); PLUGIN_SO/CONFIG_SNIPPET may then be
+# omitted to reuse the previous ones.
+stack_collectd() {
+  local so=${1:-$STACK__PLUGIN_SO} snippet=${2-$STACK__PLUGIN_SNIPPET} attempt i port
+  [[ -n $STACK_DIR ]] || { stack_log "stack_collectd before stack_init"; return 1; }
+  [[ -z $STACK_COLLECTD_PID ]] || { stack_log "collectd is already running"; return 1; }
+  [[ -f $so ]] || stack_die "plugin $so does not exist (build the ctwatch target first)"
+  STACK__PLUGIN_SO=$so STACK__PLUGIN_SNIPPET=$snippet
+  mkdir -p "$STACK_DIR/plugins" "$STACK_DIR/collectd-base"
+  cp -f "$so" "$STACK_DIR/plugins/ctwatch.so"
+  cp -f "$STACK_COLLECTD_LIBDIR/logfile.so" "$STACK_COLLECTD_LIBDIR/write_prometheus.so" "$STACK_DIR/plugins/"
+  for attempt in 1 2 3; do
+    if [[ -n $STACK_COLLECTD_PORT && $attempt == 1 ]]; then
+      port=$STACK_COLLECTD_PORT        # restart: keep the scrape target
+    else
+      port=$(stack_free_port) || return 1
+    fi
+    stack__write_collectd_conf "$port" "$snippet"
+    : >"$STACK_DIR/collectd.log"
+    collectd -f -C "$STACK_DIR/collectd.conf" >"$STACK_DIR/collectd.stdout" 2>&1 &
+    STACK_COLLECTD_PID=$!
+    stack__track_pid "$STACK_COLLECTD_PID" collectd
+    STACK_COLLECTD_PORT=$port
+    STACK_COLLECTD_URL=http://127.0.0.1:$port/metrics
+    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
+      sleep 0.25
+      if ! kill -0 "$STACK_COLLECTD_PID" 2>/dev/null; then
+        local rc=0
+        wait "$STACK_COLLECTD_PID" || rc=$?
+        stack__forget_pid "$STACK_COLLECTD_PID"
+        STACK_COLLECTD_PID=""
+        stack_die "collectd exited during startup with status $rc (see the log below)"
+      fi
+      if grep -Eq 'write_prometheus plugin: (Opening a listening socket for .* failed|MHD_start_daemon\(\) failed)' \
+          "$STACK_DIR/collectd.log" 2>/dev/null; then
+        stack_log "write_prometheus could not listen on port $port; retrying with another port"
+        stack_stop_pid "$STACK_COLLECTD_PID" collectd || true
+        STACK_COLLECTD_PID=""
+        continue 2
+      fi
+      if stack_scrape 2>/dev/null | grep -q '^collectd_ctwatch_conntrack{'; then
+        stack_log "collectd ready after $(((i + 1) * 250)) ms ($STACK_COLLECTD_URL)"
+        return 0
+      fi
+    done
+    stack_die "collectd: no collectd_ctwatch_conntrack in $STACK_COLLECTD_URL after ${STACK_READY_TIMEOUT} s"
+  done
+  stack_die "collectd: no free port for write_prometheus after 3 attempts"
+}
+
+stack__write_collectd_conf() {  # PORT SNIPPET
+  cat >"$STACK_DIR/collectd.conf" <<EOF
+# Generated by tests/stack/lib.sh
+Hostname "$STACK_HOSTNAME"
+FQDNLookup false
+Interval $STACK_INTERVAL
+BaseDir "$STACK_DIR/collectd-base"
+PIDFile "$STACK_DIR/collectd.pid"
+PluginDir "$STACK_DIR/plugins"
+TypesDB "$STACK_TYPES_DB"
+AutoLoadPlugin false
+
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$STACK_DIR/collectd.log"
+  Timestamp true
+  PrintSeverity true
+</Plugin>
+
+LoadPlugin write_prometheus
+<Plugin write_prometheus>
+  Host "127.0.0.1"
+  Port "$1"
+</Plugin>
+
+LoadPlugin ctwatch
+<Plugin ctwatch>
+$2
+</Plugin>
+$STACK_COLLECTD_EXTRA_CONF
+EOF
+}
+
+# stack_collectd_stop: SIGTERM, wait; returns collectd's exit status (0 when
+# every shutdown callback ran). The port is kept for a later stack_collectd.
+stack_collectd_stop() {
+  [[ -n $STACK_COLLECTD_PID ]] || return 0
+  local rc=0
+  stack_stop_pid "$STACK_COLLECTD_PID" collectd || rc=$?
+  STACK_COLLECTD_PID=""
+  return "$rc"
+}
+
+# stack_scrape: prints one scrape of write_prometheus's /metrics.
+stack_scrape() {
+  curl -fsS --max-time 5 "$STACK_COLLECTD_URL"
+}
+
+# ------------------------------------------------------------ prometheus ----
+
+# stack_prometheus [RULES_FILE...]: writes $STACK_DIR/prometheus.yml (scrape
+# and evaluation every $STACK_SCRAPE_INTERVAL/$STACK_EVAL_INTERVAL, job
+# "collectd" with honor_labels: true on the write_prometheus port, the rule
+# files, alerting to $STACK_ALERTMANAGER_URL if set), checks it with promtool
+# when available, starts Prometheus on 127.0.0.1:<free port> with its TSDB in
+# $STACK_DIR, and waits until it is ready and has scraped ctwatch metrics.
+stack_prometheus() {
+  local rules=() f attempt i port
+  [[ -n $STACK_DIR ]] || { stack_log "stack_prometheus before stack_init"; return 1; }
+  [[ -n $STACK_COLLECTD_PORT ]] || { stack_log "stack_prometheus needs stack_collectd first"; return 1; }
+  [[ -z $STACK_PROMETHEUS_PID ]] || { stack_log "Prometheus is already running"; return 1; }
+  for f in "$@"; do
+    [[ -f $f ]] || stack_die "rule file $f does not exist"
+    rules+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+  done
+  stack__write_prometheus_yml "${rules[@]}"
+  if command -v promtool >/dev/null 2>&1; then
+    promtool check config "$STACK_DIR/prometheus.yml" >"$STACK_DIR/promtool.out" 2>&1 ||
+      { cat "$STACK_DIR/promtool.out" >&2; stack_die "promtool rejects $STACK_DIR/prometheus.yml"; }
+  fi
+  for attempt in 1 2 3; do
+    port=$(stack_free_port) || return 1
+    : >"$STACK_DIR/prometheus.log"
+    "$STACK_PROMETHEUS_BIN" --config.file="$STACK_DIR/prometheus.yml" \
+      --storage.tsdb.path="$STACK_DIR/prometheus-data" \
+      --web.listen-address="127.0.0.1:$port" \
+      --log.level=info >"$STACK_DIR/prometheus.log" 2>&1 &
+    STACK_PROMETHEUS_PID=$!
+    stack__track_pid "$STACK_PROMETHEUS_PID" prometheus
+    STACK_PROMETHEUS_PORT=$port
+    STACK_PROMETHEUS_URL=http://127.0.0.1:$port
+    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
+      sleep 0.25
+      if ! kill -0 "$STACK_PROMETHEUS_PID" 2>/dev/null; then
+        wait "$STACK_PROMETHEUS_PID" 2>/dev/null || true
+        stack__forget_pid "$STACK_PROMETHEUS_PID"
+        STACK_PROMETHEUS_PID=""
+        if grep -q 'address already in use' "$STACK_DIR/prometheus.log"; then
+          stack_log "Prometheus could not listen on port $port; retrying with another port"
+          continue 2
+        fi
+        stack_die "Prometheus exited during startup (see the log below)"
+      fi
+      if curl -fsS --max-time 2 -o /dev/null "$STACK_PROMETHEUS_URL/-/ready" 2>/dev/null; then
+        stack_log "Prometheus ready after $(((i + 1) * 250)) ms ($STACK_PROMETHEUS_URL)"
+        stack_wait_for 'collectd_ctwatch_conntrack' "$STACK_READY_TIMEOUT" ||
+          stack_die "Prometheus has not scraped collectd_ctwatch_conntrack from $STACK_COLLECTD_URL"
+        return 0
+      fi
+    done
+    stack_die "Prometheus not ready after ${STACK_READY_TIMEOUT} s"
+  done
+  stack_die "Prometheus: no free port after 3 attempts"
+}
+
+stack__write_prometheus_yml() {  # RULES_FILE...
+  local f y=$STACK_DIR/prometheus.yml
+  {
+    printf '# Generated by tests/stack/lib.sh\n'
+    printf 'global:\n  scrape_interval: %s\n  scrape_timeout: %s\n  evaluation_interval: %s\n' \
+      "$STACK_SCRAPE_INTERVAL" "$STACK_SCRAPE_INTERVAL" "$STACK_EVAL_INTERVAL"
+    if (($#)); then
+      printf 'rule_files:\n'
+      for f in "$@"; do printf "  - '%s'\n" "${f//\'/\'\'}"; done
+    fi
+    if [[ -n $STACK_ALERTMANAGER_URL ]]; then
+      local scheme=${STACK_ALERTMANAGER_URL%%://*} rest=${STACK_ALERTMANAGER_URL#*://}
+      local hostport=${rest%%/*} prefix=/
+      [[ $rest == */* ]] && prefix=/${rest#*/}
+      printf 'alerting:\n  alertmanagers:\n    - scheme: %s\n      path_prefix: %s\n' "$scheme" "$prefix"
+      printf "      static_configs:\n        - targets: ['%s']\n" "$hostport"
+    fi
+    printf 'scrape_configs:\n  - job_name: collectd\n    honor_labels: true\n'
+    printf "    static_configs:\n      - targets: ['127.0.0.1:%s']\n" "$STACK_COLLECTD_PORT"
+  } >"$y"
+}
+
+# ----------------------------------------------------------------- query ----
+
+# Prometheus HTTP API call: stack__api PATH [curl --data-urlencode args...].
+# Prints the "data" member as JSON; on an API error prints it to stderr and
+# returns 1.
+stack__api() {
+  local path=$1; shift
+  local args=() a
+  for a in "$@"; do args+=(--data-urlencode "$a"); done
+  curl -sS --max-time 10 "${args[@]}" "$STACK_PROMETHEUS_URL$path" | python3 -c '
+import json, sys
+raw = sys.stdin.read()
+try:
+    doc = json.loads(raw)
+except ValueError:
+    sys.exit("not a Prometheus API answer: " + raw[:300])
+if doc.get("status") != "success":
+    sys.exit("Prometheus: %s: %s" % (doc.get("errorType"), doc.get("error")))
+print(json.dumps(doc["data"]))
+'
+}
+
+# stack__member KEY: reads a JSON object on stdin, prints its KEY as JSON.
+stack__member() {
+  python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[sys.argv[1]]))' "$1"
+}
+
+# stack_query EXPR [TIME]: instant query; prints the result (a JSON array of
+# {"metric": {...}, "value": [t, "v"]}, or the scalar/string value) on stdout.
+# Returns 1, with Prometheus's error on stderr, if the query fails.
+stack_query() {
+  local args=("query=$1") data
+  [[ -n ${2:-} ]] && args+=("time=$2")
+  data=$(stack__api /api/v1/query "${args[@]}") || return 1
+  stack__member result <<<"$data"
+}
+
+# stack_query_range EXPR START END STEP: range query (times in Unix seconds,
+# STEP in seconds or a duration); prints the result array.
+stack_query_range() {
+  local data
+  data=$(stack__api /api/v1/query_range "query=$1" "start=$2" "end=$3" "step=$4") || return 1
+  stack__member result <<<"$data"
+}
+
+# stack_value EXPR: prints the value of the first result sample; returns 1
+# (printing nothing) when the result is empty or the query fails.
+stack_value() {
+  local data
+  data=$(stack_query "$1") || return 1
+  python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+if isinstance(r, list):
+    if not r:
+        sys.exit(1)
+    r = r[0]["value"]
+print(r[1])
+' <<<"$data"
+}
+
+# stack_wait_for EXPR [TIMEOUT]: waits until the instant query returns data
+# (default STACK_READY_TIMEOUT seconds); returns 1 on timeout.
+stack_wait_for() {
+  local expr=$1 timeout=${2:-$STACK_READY_TIMEOUT} i
+  for ((i = 0; i < timeout * 4; i++)); do
+    [[ $(stack_query "$expr" 2>/dev/null) == \[\{* ]] && return 0
+    sleep 0.25
+  done
+  stack_log "timed out after ${timeout} s waiting for: $expr"
+  return 1
+}
+
+# stack_alerts: prints Prometheus's active alerts (/api/v1/alerts "alerts").
+stack_alerts() {
+  local data
+  data=$(stack__api /api/v1/alerts) || return 1
+  stack__member alerts <<<"$data"
+}
+
+# stack_rules: prints the loaded rule groups (/api/v1/rules "groups").
+stack_rules() {
+  local data
+  data=$(stack__api /api/v1/rules) || return 1
+  stack__member groups <<<"$data"
+}
