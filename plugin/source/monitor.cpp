@@ -170,12 +170,12 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
   std::sort(due.begin(), due.end(), [](const Tracked* a, const Tracked* b) { return a->next_census < b->next_census; });
   for (Tracked* ns : due) {
     const double start = now();
-    if (!budget_.may_start(start)) {
+    if (!budget_.may_start(start, ns->last_census_cpu)) {
       if (!ns->throttled) {
         ns->throttled = true;
         log_(LogLevel::Info, "census of " + quoted(ns->label) + " is spaced out to fit CensusBudget: the last census cost " +
                                  fmt_seconds(ns->last_census_cpu) + " of CPU; next in about " +
-                                 fmt_seconds(budget_.wait(start)));
+                                 fmt_seconds(budget_.wait(start, ns->last_census_cpu)));
       }
       break;
     }
