@@ -17,6 +17,8 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+constexpr double kCensusSlackSeconds = 0.5;
+
 std::string quoted(const std::string& label) { return "namespace \"" + label + "\""; }
 
 std::string fmt_seconds(double s) {
@@ -165,7 +167,9 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
     // after another Timeout and with a second log line for one fault.
     if (ns.read_complaint.failing()) continue;
     total_cost += ns.last_census_cpu;
-    if (ns.next_census <= t) due.push_back(&ns);
+    // Reads come every Interval with some jitter; without slack a census due
+    // at t+30.01 would wait for the read after t+30 (measured: 40 s apart).
+    if (ns.next_census <= t + kCensusSlackSeconds) due.push_back(&ns);
   }
   std::sort(due.begin(), due.end(), [](const Tracked* a, const Tracked* b) { return a->next_census < b->next_census; });
   for (Tracked* ns : due) {
@@ -189,7 +193,7 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
     budget_.charge(cpu, end);
     total_cost += cpu - ns->last_census_cpu;
     ns->last_census_cpu = cpu;
-    ns->next_census = start + cfg_.census_interval;
+    ns->next_census = t + cfg_.census_interval;  // t: when this read began
     if (!c) {
       if (ns->census_complaint.failure(t))
         log_(LogLevel::Warning, with_errno("census of " + quoted(ns->label) + " failed: " + c.error().message, c.error().code));
