@@ -1,24 +1,67 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Fills a throwaway namespace with N entries (mix: ~80 % TIME_WAIT, 15 %
-# ESTABLISHED, a few other TCP states, ~5 % UDP) and runs ctwatch-bench in it.
+# ESTABLISHED, a few other TCP states, ~5 % UDP) and runs ctwatch-bench in it:
+#  1. the census without and with TopPeers (plugin and CLI variants) against
+#     a raw dump, and the stats path;
+#  2. side by side, the on-call commands: `ctwatch` (this build's CLI),
+#     `conntrack -L > /dev/null`, and the incident's pipeline
+#     `conntrack -L | awk '{print $4}' | sort | uniq -c | sort -rn | head`.
+#
 #   bench/run.sh BUILD_DIR [ENTRIES] [ROUNDS]
+#
+# Environment:
+#   SOURCES=K     K distinct source addresses (ctwatch-fill --src-count K);
+#                 SOURCES=ENTRIES gives every entry its own source, the
+#                 sketch's worst case (default: the fill tool's, 1 per 60000)
+#   CMD_ROUNDS=R  rounds of the command comparison (default ROUNDS; 0 skips it)
+#
 # Entries beyond the global nf_conntrack_max need it raised (root namespace,
-# restored on exit).
+# restored on exit): only this script may do that. Another test may lower it
+# for a moment; a fill that fails (ENOMEM) is retried a few times.
 set -euo pipefail
-build=${1:?usage: bench/run.sh BUILD_DIR [ENTRIES] [ROUNDS]}
+build=$(cd "${1:?usage: bench/run.sh BUILD_DIR [ENTRIES] [ROUNDS]}" && pwd)
 n=${2:-100000}
 rounds=${3:-7}
+cmd_rounds=${CMD_ROUNDS:-$rounds}
+sources=${SOURCES:-}
 ns="ctwatch-bench-$$"
-old_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)
+max_file=/proc/sys/net/netfilter/nf_conntrack_max
+old_max=$(cat "$max_file")
+raised=0
 cleanup() {
   ip netns del "$ns" 2>/dev/null || true
-  echo "$old_max" > /proc/sys/net/netfilter/nf_conntrack_max
+  if ((raised)); then echo "$old_max" >"$max_file"; fi
 }
 trap cleanup EXIT
-if (( n > old_max )); then echo $((n + 1000)) > /proc/sys/net/netfilter/nf_conntrack_max; fi
-ip netns add "$ns"
+if ((n > old_max)); then
+  echo $((n + 1000)) >"$max_file"
+  raised=1
+fi
+
 tw=$((n * 80 / 100)); est=$((n * 15 / 100)); udp=$((n * 4 / 100)); other=$((n - tw - est - udp))
-ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" --timeout 7200 \
-  "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))"
-ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds"
+fill_args=(--timeout 7200)
+[[ -n $sources ]] && fill_args+=(--src-count "$sources")
+for attempt in 1 2 3 4 5; do
+  ip netns del "$ns" 2>/dev/null || true
+  ip netns add "$ns"
+  if ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" "${fill_args[@]}" \
+      "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" \
+      "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))"; then
+    break
+  fi
+  ((attempt < 5)) || { echo "bench: the fill failed 5 times" >&2; exit 1; }
+  echo "bench: fill failed (nf_conntrack_max=$(cat "$max_file")); retrying in 10 s" >&2
+  sleep 10
+done
+
+cmds=()
+if ((cmd_rounds > 0)); then
+  command -v conntrack >/dev/null || { echo "bench: conntrack (conntrack-tools) is needed for the command comparison" >&2; exit 1; }
+  [[ -x $build/cli/ctwatch ]] || { echo "bench: $build/cli/ctwatch is missing (build the ctwatch-cli target, or CMD_ROUNDS=0)" >&2; exit 1; }
+  cmds=(--cmd-rounds "$cmd_rounds"
+    --cmd "ctwatch=$build/cli/ctwatch --top 5"
+    --cmd "conntrack -L=conntrack -L"
+    --cmd "pipeline=conntrack -L | awk '{print \$4}' | sort | uniq -c | sort -rn | head")
+fi
+ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${cmds[@]}"

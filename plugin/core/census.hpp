@@ -7,13 +7,26 @@
 // CTA_PROTO_NUM for the protocol, and CTA_PROTOINFO > CTA_PROTOINFO_TCP >
 // CTA_PROTOINFO_TCP_STATE for the state (layout produced by
 // ctnetlink_fill_info() in net/netfilter/nf_conntrack_netlink.c). Nothing is
-// allocated per entry.
+// allocated per entry. Every top-level attribute is bounds-checked; inside a
+// nest the walk stops at the attribute it needs (CTA_PROTO_NUM and
+// CTA_PROTOINFO_TCP_STATE are the first of theirs), so a lying length after
+// it goes unseen: nothing there is read, and the nest's own length was
+// checked against the message.
+//
+// With a PeerTally (TopPeers > 0), the original tuple is read further:
+// CTA_TUPLE_IP > CTA_IP_V4_SRC/DST or CTA_IP_V6_SRC/DST, and CTA_TUPLE_PROTO >
+// CTA_PROTO_DST_PORT (ports for TCP, UDP, UDP-Lite, SCTP, DCCP; the key for
+// GRE; absent, so port 0, for ICMP/ICMPv6 and untracked protocols). Each
+// counted entry adds its source address and destination address:port to the
+// tally, and to the TIME_WAIT lists when it is a TCP entry in TIME_WAIT.
+// Without a tally those attributes are not even visited.
 
 #include <array>
 #include <cstdint>
 #include <string_view>
 
 #include "core/netlink.hpp"
+#include "core/peers.hpp"
 
 namespace ctwatch::core {
 
@@ -32,10 +45,15 @@ struct Census {
   std::array<std::uint64_t, kL4Count> protocols{};
   std::uint64_t entries = 0;     // messages counted
   std::uint64_t malformed = 0;   // messages skipped because a length lied
+  std::optional<TopPeers> top_peers;  // set when the census counted peers
 };
 
-// Adds one dump message (payload after the nlmsghdr) to the census.
-// Returns false (and counts it in `malformed`) when the message is unusable.
-bool census_add(Census& c, Bytes msg);
+// enum tcp_conntrack: TCP_CONNTRACK_TIME_WAIT.
+inline constexpr std::size_t kTcpTimeWait = 7;
+
+// Adds one dump message (payload after the nlmsghdr) to the census, and its
+// peers to `peers` when given. Returns false (and counts it in `malformed`)
+// when the message is unusable; such a message adds no peers either.
+bool census_add(Census& c, Bytes msg, PeerTally* peers = nullptr);
 
 }  // namespace ctwatch::core

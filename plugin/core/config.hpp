@@ -9,6 +9,7 @@
 // (`collectd -t` on Debian's 5.12.0 never parses the config at all, collectd
 // issue #3216, so it cannot catch anything.)
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -45,6 +46,9 @@ struct Config {
   bool namespace_census = false;
   SourceMode source = SourceMode::Auto;
   double timeout = 2;           // seconds
+  // TopPeers: how many top sources and destinations each census reports
+  // (0..1000, 0 = off). Counted only where the census runs.
+  std::size_t top_peers = 5;
 };
 
 Result<Config> parse_config(const ConfigItem& block);

@@ -58,6 +58,15 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
       out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
                           static_cast<double>(cs.census.protocols[p]), iv));
     out.push_back(gauge("duration", "census", cs.wall_seconds, iv));
+    // Top peers: the set of type_instances follows the table, so series
+    // appear and disappear as peers change; collectd's cache expires a
+    // series not dispatched for two intervals (here: two census intervals).
+    if (const auto& tp = cs.census.top_peers) {
+      for (const PeerCount& p : tp->sources.top)
+        out.push_back(gauge("flow", "src-" + format_address(p.key), static_cast<double>(p.count), iv));
+      for (const PeerCount& p : tp->destinations.top)
+        out.push_back(gauge("flow", "dst-" + format_endpoint(p.key), static_cast<double>(p.count), iv));
+    }
   }
   return out;
 }

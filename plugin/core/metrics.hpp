@@ -5,8 +5,15 @@
 // value_list_t with plugin "ctwatch" and plugin_instance = namespace label.
 //
 // Only types from collectd's stock types.db are used (conntrack, percent,
-// tcp_connections, current_connections, errors, operations, duration, gauge),
-// so users never add a TypesDB line (which would replace the default one).
+// tcp_connections, current_connections, errors, operations, duration, gauge,
+// flow), so users never add a TypesDB line (which would replace the default
+// one).
+//
+// Top peers (census with TopPeers > 0) become type "flow" (value:GAUGE) with
+// type_instance "src-<address>" and "dst-<address>:<port>" ("dst-[v6]:port"),
+// the N largest of each, sources first, each list in rank order. The longest,
+// an IPv6 endpoint, is 51 characters: far below collectd's 127
+// (DATA_MAX_NAME_LEN - 1).
 
 #include <cstdint>
 #include <string>

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <random>
 
 namespace ctwatch::source {
 namespace {
@@ -187,7 +188,14 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                               std::chrono::duration<double>(std::max(cfg_.census_interval, cfg_.timeout)));
-    auto c = ns->sampler->census(deadline);
+    if (cfg_.top_peers > 0 && !peers_) {
+      core::PeerOptions po;
+      po.top = cfg_.top_peers;
+      // A seed nobody outside can guess keys the sketch's hash (peers.hpp).
+      std::random_device rd;
+      peers_ = std::make_unique<core::PeerTally>(po, (std::uint64_t{rd()} << 32) | rd());
+    }
+    auto c = ns->sampler->census(deadline, peers_.get());
     const double cpu = std::max(0.0, thread_cpu_seconds() - cpu0);
     const double end = now();
     budget_.charge(cpu, end);

@@ -8,6 +8,11 @@
 // (NamespaceDir); one whose path no longer names the namespace that was
 // opened is closed at once, so ctwatch never keeps a deleted namespace alive.
 // Every condition that repeats per read is logged through a Complainer.
+//
+// Top peers (Config::top_peers > 0) are counted by the census itself, into
+// one PeerTally shared by all namespaces (censuses run one after the other
+// in the read thread), so their memory is fixed: it depends neither on the
+// number of namespaces nor on the number of distinct peers.
 
 #include <chrono>
 #include <map>
@@ -19,6 +24,7 @@
 #include "core/census_budget.hpp"
 #include "core/complainer.hpp"
 #include "core/config.hpp"
+#include "core/peers.hpp"
 #include "core/snapshot.hpp"
 #include "source/log.hpp"
 #include "source/sampler.hpp"
@@ -69,6 +75,7 @@ class Monitor {
   std::set<std::string> bad_dir_names_;
   core::Complainer dir_complaint_;
   core::CensusBudget budget_;
+  std::unique_ptr<core::PeerTally> peers_;  // allocated by the first census that needs it
   std::chrono::steady_clock::time_point epoch_;
 };
 

@@ -89,12 +89,15 @@ core::Result<std::vector<core::CpuStats>> NetlinkClient::stats_cpu(
   return cpus;
 }
 
-core::Result<core::Census> NetlinkClient::census(std::chrono::steady_clock::time_point deadline) {
+core::Result<core::Census> NetlinkClient::census(std::chrono::steady_clock::time_point deadline,
+                                                 core::PeerTally* peers) {
   core::Census c;
+  if (peers) peers->clear();
   auto on = [&](const core::Message& m) {
-    if (is_ctnetlink(m)) core::census_add(c, m.payload);
+    if (is_ctnetlink(m)) core::census_add(c, m.payload, peers);
   };
   if (auto s = run(core::Request::Dump, deadline, on); !s) return s.error();
+  if (peers) c.top_peers = peers->top();
   return c;
 }
 

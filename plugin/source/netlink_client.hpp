@@ -25,7 +25,11 @@ class NetlinkClient {
 
   core::Result<core::GlobalStats> stats(std::chrono::steady_clock::time_point deadline);
   core::Result<std::vector<core::CpuStats>> stats_cpu(std::chrono::steady_clock::time_point deadline);
-  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline);
+  // One dump. With `peers`, the tally is cleared first, every entry is also
+  // counted into it, and the result carries peers->top(). The tally is the
+  // caller's, reused across censuses: the census allocates nothing per entry.
+  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline,
+                                    core::PeerTally* peers = nullptr);
 
   bool broken() const noexcept { return broken_; }
 

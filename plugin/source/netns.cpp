@@ -20,7 +20,7 @@ core::Result<NsId> ns_id_of(const std::string& path) {
 
 core::Status run_in_netns(const std::string& path, NsId& id, const std::function<void()>& fn) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return core::Error{errno, "cannot open namespace " + path};
+  if (fd < 0) return core::Error{errno, "cannot enter namespace " + path};
   struct stat st {};
   if (fstat(fd, &st) < 0) {
     const int e = errno;

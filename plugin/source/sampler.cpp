@@ -215,13 +215,14 @@ SampleResult NamespaceSampler::sample() {
   return r;
 }
 
-core::Result<core::Census> NamespaceSampler::census(std::chrono::steady_clock::time_point deadline) {
+core::Result<core::Census> NamespaceSampler::census(std::chrono::steady_clock::time_point deadline,
+                                                    core::PeerTally* peers) {
   if (source_ != core::Source::Netlink)
     return core::Error{EOPNOTSUPP, "no census: netlink is not available (using /proc)"};
   if (!nl_ || nl_->broken()) {
     if (auto ok = reopen_netlink(); !ok) return ok.error();
   }
-  return nl_->census(deadline);
+  return nl_->census(deadline, peers);
 }
 
 }  // namespace ctwatch::source

@@ -61,8 +61,10 @@ class NamespaceSampler {
   bool still_same() const;
 
   SampleResult sample();
-  // One census over netlink. Error when the namespace is on /proc.
-  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline);
+  // One census over netlink, counting peers into `peers` when given (see
+  // NetlinkClient::census). Error when the namespace is on /proc.
+  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline,
+                                    core::PeerTally* peers = nullptr);
 
  private:
   enum Sysctl : std::size_t {

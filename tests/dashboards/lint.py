@@ -64,6 +64,8 @@ CONTRACT = {
         "tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream",
         "census"},
     "collectd_ctwatch_gauge": {"tcp_tw_reuse"},
+    # TopPeers: type is src-<address> / dst-<address>:<port>, open-ended.
+    "collectd_ctwatch_flow": set(),
 }
 # write_prometheus sets instance/ctwatch/type; job comes from the scrape config.
 LABELS = {"instance", "ctwatch", "type", "job"}

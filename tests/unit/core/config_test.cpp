@@ -23,6 +23,7 @@ BOOST_AUTO_TEST_CASE(defaults) {
   BOOST_TEST(c->timeout == 2.0);
   BOOST_TEST(!c->namespace_dir.has_value());
   BOOST_TEST((c->source == core::SourceMode::Auto));
+  BOOST_TEST(c->top_peers == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(every_option) {
@@ -31,7 +32,7 @@ BOOST_AUTO_TEST_CASE(every_option) {
       kv("Namespace", {std::string("web"), std::string("/var/run/netns/web")}),
       kv("namespace", {std::string("db-1"), std::string("/proc/1234/ns/net")}),
       kv("NamespaceDir", {std::string("/var/run/netns")}), kv("NamespaceCensus", {true}),
-      kv("Source", {std::string("proc")}), kv("Timeout", {0.5})}));
+      kv("Source", {std::string("proc")}), kv("Timeout", {0.5}), kv("TopPeers", {0.0})}));
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(!c->census);
   BOOST_TEST(c->census_interval == 60.0);
@@ -43,6 +44,21 @@ BOOST_AUTO_TEST_CASE(every_option) {
   BOOST_TEST(c->namespace_census);
   BOOST_TEST((c->source == core::SourceMode::Proc));
   BOOST_TEST(c->timeout == 0.5);
+  BOOST_TEST(c->top_peers == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(top_peers_range) {
+  for (double n : {0.0, 1.0, 5.0, 1000.0}) {
+    const auto c = core::parse_config(block({kv("TopPeers", {n})}));
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST(c->top_peers == static_cast<std::size_t>(n));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_option_lists_top_peers) {
+  const auto r = core::parse_config(block({kv("TopPeer", {5.0})}));
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.error().message.find("TopPeers") != std::string::npos);
 }
 
 struct BadCase {
@@ -65,6 +81,11 @@ const std::vector<BadCase> kBad{
     {kv("Namespace", {std::string("a b"), std::string("/x")}), {"Namespace", "\"a b\""}},
     {kv("Namespace", {std::string("web"), std::string("relative")}), {"Namespace", "absolute"}},
     {kv("NamespaceDir", {std::string("netns")}), {"NamespaceDir", "\"netns\""}},
+    {kv("TopPeers", {1001.0}), {"TopPeers", "1001", "0 to 1000"}},
+    {kv("TopPeers", {-1.0}), {"TopPeers", "-1"}},
+    {kv("TopPeers", {2.5}), {"TopPeers", "2.5", "whole number"}},
+    {kv("TopPeers", {std::string("5")}), {"TopPeers", "\"5\""}},
+    {kv("TopPeers", {true}), {"TopPeers", "true"}},
 };
 
 BOOST_DATA_TEST_CASE(bad_input_names_key_and_value, boost::unit_test::data::make(kBad), c) {

@@ -6,6 +6,7 @@
 #include "core/metrics.hpp"
 #include "support/nl_builder.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -119,6 +120,63 @@ BOOST_AUTO_TEST_CASE(every_type_is_in_stock_types_db_with_one_matching_ds) {
       BOOST_TEST((m.kind == core::ValueKind::Derive ? derive : gauge));
     }
   }
+}
+
+core::Snapshot snapshot_with_peers() {
+  core::Snapshot s = full_snapshot();
+  core::TopPeers tp;
+  tp.n = 2;
+  tp.sources.top = {{core::ipv4_peer(0xc6120001), 0x01abcdef, 0}, {core::ipv4_peer(0xc6120002), 7, 0}};
+  std::array<std::uint8_t, 16> v6{0xfd, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1};
+  tp.destinations.top = {{core::ipv6_peer(v6, 8443), 0x02abcdef, 0}, {core::ipv4_peer(0xc6130001, 80), 3, 0}};
+  s.census->census.top_peers = tp;
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(top_peers_are_flow_values_with_the_census_interval) {
+  std::vector<core::Metric> flows;
+  for (const auto& m : core::to_metrics(snapshot_with_peers()))
+    if (m.type == "flow") flows.push_back(m);
+  BOOST_REQUIRE(flows.size() == 4u);
+  // Sources first, then destinations, each in rank order.
+  BOOST_TEST(flows[0].type_instance == "src-198.18.0.1");
+  BOOST_TEST(flows[0].gauge == static_cast<double>(0x01abcdef));
+  BOOST_TEST(flows[1].type_instance == "src-198.18.0.2");
+  BOOST_TEST(flows[1].gauge == 7.0);
+  BOOST_TEST(flows[2].type_instance == "dst-[fd00:0:0:2::1]:8443");
+  BOOST_TEST(flows[2].gauge == static_cast<double>(0x02abcdef));
+  BOOST_TEST(flows[3].type_instance == "dst-198.19.0.1:80");
+  for (const auto& f : flows) {
+    BOOST_TEST((f.kind == core::ValueKind::Gauge));
+    BOOST_TEST(f.interval == 30.0);
+    BOOST_TEST(f.type_instance.size() <= 127u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_top_peers_no_flow) {
+  const auto got = core::to_metrics(full_snapshot());
+  BOOST_TEST(std::none_of(got.begin(), got.end(), [](const core::Metric& m) { return m.type == "flow"; }));
+  core::Snapshot s = snapshot_with_peers();
+  s.census.reset();  // a read without a census dispatches no peers either
+  const auto none = core::to_metrics(s);
+  BOOST_TEST(std::none_of(none.begin(), none.end(), [](const core::Metric& m) { return m.type == "flow"; }));
+}
+
+BOOST_AUTO_TEST_CASE(flow_is_a_single_gauge_in_stock_types_db) {
+  const std::string db = test::read_text("/usr/share/collectd/types.db");
+  BOOST_REQUIRE_MESSAGE(!db.empty(), "/usr/share/collectd/types.db missing: install collectd-core");
+  std::istringstream in(db);
+  std::string line;
+  bool found = false;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string name, ds, extra;
+    if (!(ls >> name >> ds) || name != "flow") continue;
+    found = true;
+    BOOST_TEST(ds.find(":GAUGE:") != std::string::npos);
+    BOOST_TEST(!(ls >> extra));
+  }
+  BOOST_TEST(found);
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // Metrics

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// ctwatch: one command for the person on call — is conntrack the problem,
+// and who is doing it? (`ctwatch --help`, cli/ctwatch.1)
+//
+// The kernel work is the plugin's own code: a NamespaceSampler (GET_STATS,
+// GET_STATS_CPU, the /proc/sys tuning files, setns in a short-lived thread
+// for --netns) and its census (one IPCTNL_MSG_CT_GET dump) with a PeerTally
+// for the top peers. Only GET requests are ever sent.
+//
+// Order: sample, census, [sleep until --interval after the first sample,
+// sample again]. The census runs inside the interval, so `--interval 5`
+// takes about 5 s however large the table is (up to the census time).
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "core/peers.hpp"
+#include "source/sampler.hpp"
+
+using namespace ctwatch;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Per-receive timeout (SO_RCVTIMEO) and the deadline of the whole dump: a
+// 1M-entry table dumps in about 2 s, so these only catch a kernel that
+// stopped answering.
+constexpr double kRecvTimeout = 10;
+constexpr auto kCensusDeadline = std::chrono::seconds(300);
+
+int fail(const std::string& why) {
+  std::fprintf(stderr, "ctwatch: %s\n", why.c_str());
+  return cli::kExitError;
+}
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+int run(const cli::Options& o) {
+  source::SamplerOptions so;
+  so.mode = core::SourceMode::Netlink;  // no silent /proc fallback: say what is missing
+  so.timeout = kRecvTimeout;
+  auto opened = source::NamespaceSampler::open(o.netns.empty() ? "self" : o.netns, o.netns_path, so);
+  if (!opened) return fail(cli::explain(opened.error(), cli::Stage::Open, o.netns_path));
+  source::NamespaceSampler& sampler = **opened;
+
+  cli::Report rep;
+  rep.netns = o.netns;
+  rep.netns_path = o.netns_path;
+  rep.top = o.top;
+
+  const auto t0 = Clock::now();
+  source::SampleResult first = sampler.sample();
+  if (first.error) return fail(cli::explain(*first.error, cli::Stage::Stats, o.netns_path));
+
+  std::optional<core::PeerTally> tally;
+  if (o.top > 0) {
+    core::PeerOptions po;
+    po.top = o.top;
+    po.time_wait = true;
+    std::random_device rd;
+    tally.emplace(po, (std::uint64_t{rd()} << 32) | rd());
+  }
+  const auto c0 = Clock::now();
+  auto census = sampler.census(c0 + kCensusDeadline, tally ? &*tally : nullptr);
+  if (!census) return fail(cli::explain(census.error(), cli::Stage::Census, o.netns_path));
+  rep.census_seconds = since(c0);
+  rep.census = std::move(*census);
+
+  if (o.interval) {
+    std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(*o.interval)));
+    const auto t1 = Clock::now();
+    source::SampleResult second = sampler.sample();
+    if (second.error) return fail(cli::explain(*second.error, cli::Stage::Stats, o.netns_path));
+    rep.first_counters = first.snapshot.counters;
+    rep.interval_seconds = std::chrono::duration<double>(t1 - t0).count();
+    rep.snapshot = std::move(second.snapshot);
+  } else {
+    rep.snapshot = std::move(first.snapshot);
+  }
+
+  const auto fs = cli::findings(rep);
+  const std::string out = o.json ? cli::render_json(rep, fs) : cli::render_text(rep, fs);
+  if (std::fputs(out.c_str(), stdout) == EOF || std::fflush(stdout) != 0) return fail("cannot write the report");
+  return cli::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const auto opt = cli::parse_args(args);
+  if (!opt) {
+    std::fprintf(stderr, "ctwatch: %s\nTry 'ctwatch --help'.\n", opt.error().message.c_str());
+    return cli::kExitUsage;
+  }
+  if (opt->help) {
+    std::fputs(cli::kHelp, stdout);
+    return cli::kExitOk;
+  }
+  if (opt->version) {
+    std::printf("ctwatch %s\n", CTWATCH_VERSION);
+    return cli::kExitOk;
+  }
+  try {
+    return run(*opt);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}

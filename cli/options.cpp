@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "cli/options.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace ctwatch::cli {
+
+const char* const kHelp =
+    "usage: ctwatch [--netns NAME|PATH] [--interval SECONDS] [--top N] [--json]\n"
+    "\n"
+    "Is conntrack the problem, and who is doing it? One look at the netfilter\n"
+    "connection-tracking table of one network namespace: how full it is, what it\n"
+    "holds (TCP states, protocols), the kernel's counters, the peers holding the\n"
+    "most entries, the tuning values, and findings in plain language.\n"
+    "\n"
+    "  --netns NAME|PATH  the namespace to look at: a NAME from `ip netns list`\n"
+    "                     (/var/run/netns/NAME) or a PATH such as /proc/PID/ns/net.\n"
+    "                     Default: the namespace ctwatch runs in.\n"
+    "  --interval SECONDS read the counters twice, SECONDS apart (0 < SECONDS <= 3600),\n"
+    "                     and show how much they rose: are drops happening now?\n"
+    "  --top N            list the N sources and N destination address:port pairs\n"
+    "                     holding the most entries, overall and in TIME_WAIT\n"
+    "                     (default 5, 0 to skip, at most 1000).\n"
+    "  --json             the same data as one JSON object, for scripts.\n"
+    "  -h, --help         this text.   --version   the version.\n"
+    "\n"
+    "Needs root (CAP_NET_ADMIN to read conntrack, CAP_SYS_ADMIN for --netns). It\n"
+    "only reads: one dump of the table (IPCTNL_MSG_CT_GET) and the statistics,\n"
+    "like `conntrack -L` and `conntrack -S`, but faster and in bounded memory.\n"
+    "Exit status: 0 ok (findings or not), 1 error (message on stderr), 2 usage.\n"
+    "See ctwatch(1) for what every finding means.\n";
+
+namespace {
+
+core::Error usage(std::string msg) { return core::Error{EINVAL, std::move(msg)}; }
+
+// Whole-string decimal number (strtod accepts "1e3", rejects "5s").
+std::optional<double> to_double(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::size_t> to_size(const std::string& s) {
+  std::size_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string netns_path(const std::string& name_or_path) {
+  if (name_or_path.find('/') != std::string::npos) return name_or_path;
+  return "/var/run/netns/" + name_or_path;
+}
+
+core::Result<Options> parse_args(const std::vector<std::string>& args) {
+  Options o;
+  bool netns_seen = false, interval_seen = false, top_seen = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::optional<std::string> inline_value;
+    if (a.rfind("--", 0) == 0) {
+      if (const auto eq = a.find('='); eq != std::string::npos) {
+        inline_value = a.substr(eq + 1);
+        a.resize(eq);
+      }
+    }
+    auto value = [&]() -> std::optional<std::string> {
+      if (inline_value) return inline_value;
+      if (i + 1 < args.size()) return args[++i];
+      return std::nullopt;
+    };
+    auto flag = [&](bool& f) -> core::Status {
+      if (inline_value) return usage("option " + a + " takes no value");
+      f = true;
+      return core::Ok{};
+    };
+    if (a == "-h" || a == "--help") {
+      if (auto s = flag(o.help); !s) return s.error();
+    } else if (a == "--version") {
+      if (auto s = flag(o.version); !s) return s.error();
+    } else if (a == "--json") {
+      if (auto s = flag(o.json); !s) return s.error();
+    } else if (a == "--netns") {
+      const auto v = value();
+      if (!v || v->empty()) return usage("option --netns needs a namespace NAME or PATH");
+      if (netns_seen) return usage("option --netns given twice");
+      netns_seen = true;
+      o.netns = *v;
+      o.netns_path = netns_path(*v);
+    } else if (a == "--interval") {
+      const auto v = value();
+      if (!v) return usage("option --interval needs a number of SECONDS");
+      const auto d = to_double(*v);
+      if (!d || *d <= 0 || *d > kMaxInterval)
+        return usage("option --interval: \"" + *v + "\" is not a number of seconds above 0 and at most 3600");
+      if (interval_seen) return usage("option --interval given twice");
+      interval_seen = true;
+      o.interval = *d;
+    } else if (a == "--top") {
+      const auto v = value();
+      if (!v) return usage("option --top needs a number N");
+      const auto n = to_size(*v);
+      if (!n || *n > kMaxTop) return usage("option --top: \"" + *v + "\" is not a whole number from 0 to 1000");
+      if (top_seen) return usage("option --top given twice");
+      top_seen = true;
+      o.top = *n;
+    } else if (!a.empty() && a[0] == '-') {
+      return usage("unknown option " + a);
+    } else {
+      return usage("unexpected argument \"" + a + "\" (a namespace is given with --netns)");
+    }
+  }
+  return o;
+}
+
+}  // namespace ctwatch::cli

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The built `ctwatch` binary against the real kernel, in throwaway
+// namespaces filled with ctwatch-fill (traffic only on their loopback):
+// exact census and top peers (ties, IPv6), text and JSON, --interval rates
+// and the drop finding on a really full table, and the error cases.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "boost_test.hpp"
+#include "cli/json.hpp"
+#include "cli/kernel_fill.hpp"
+
+using namespace ctwatch::test;
+
+namespace {
+
+struct Run {
+  int rc = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Runs a shell command line, capturing stdout and stderr.
+Run run(const std::string& cmd) {
+  char dir[] = "/tmp/ctwatch-cli-test-XXXXXX";
+  if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
+  const std::string d = dir;
+  Run r;
+  r.rc = sh(cmd + " >" + d + "/out 2>" + d + "/err");
+  r.out = slurp(d + "/out");
+  r.err = slurp(d + "/err");
+  sh("rm -rf " + d);
+  return r;
+}
+
+std::string cli_cmd(const std::string& args) { return std::string(CTWATCH_CLI) + " " + args; }
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+// The text with every line break and its indentation turned into one space,
+// so a check does not depend on where a long finding wraps.
+std::string flat(const std::string& t) {
+  std::string out;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '\n') {
+      out += t[i];
+      continue;
+    }
+    while (i + 1 < t.size() && t[i + 1] == ' ') ++i;
+    out += ' ';
+  }
+  return out;
+}
+
+Json json_of(const Run& r) {
+  BOOST_REQUIRE_MESSAGE(r.rc == 0, "ctwatch failed (" << r.rc << "): " << r.err);
+  const Json d = parse_json(r.out);
+  const auto errors = ctwatch_schema_errors(d);
+  BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors[0]));
+  return d;
+}
+
+bool has_finding(const Json& d, const std::string& id, const std::string& severity = "") {
+  for (const auto& f : d["findings"].items)
+    if (f["id"].text == id && (severity.empty() || f["severity"].text == severity)) return true;
+  return false;
+}
+
+void expect_peers(const Json& list, const std::vector<std::pair<std::string, std::uint64_t>>& want,
+                  const char* field) {
+  BOOST_TEST(list["exact"].boolean);
+  BOOST_REQUIRE(list["peers"].items.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    BOOST_TEST(list["peers"][i][field].text == want[i].first, "rank " << i);
+    BOOST_TEST(list["peers"][i]["count"].u64() == want[i].second, "rank " << i);
+    BOOST_TEST(list["peers"][i]["error"].u64() == 0u);
+  }
+}
+
+// A table whose every count is known:
+//   10.1.0.1 -> 10.2.0.1:443      600 TCP TIME_WAIT
+//   10.1.0.2/.3 -> 10.2.0.2:80    200 TCP ESTABLISHED + 100 UDP, alternating sources
+//   fd00::a -> [fd00::b]:8443     150 TCP TIME_WAIT (IPv6)
+//   10.1.0.4 -> 10.2.0.3:53       300 UDP
+//   10.1.0.9 -> 10.2.0.9          5 ICMP echo (no port: ":0")
+// Ties: three sources with 150 (IPv4 before IPv6, then by address), and two
+// destinations with 300 (by address).
+const std::vector<std::string> kKnownTable{
+    "--base-src 10.1.0.1 --src-count 1 tcp:TIME_WAIT=600@10.2.0.1:443",
+    "--base-src 10.1.0.2 --src-count 2 tcp:ESTABLISHED=200@10.2.0.2:80 udp=100@10.2.0.2:80",
+    "--base-src6 fd00::a --src-count 1 tcp6:TIME_WAIT=150@[fd00::b]:8443",
+    "--base-src 10.1.0.4 --src-count 1 udp=300@10.2.0.3:53",
+    "--base-src 10.1.0.9 --src-count 1 icmp=5@10.2.0.9",
+};
+
+std::uint64_t global_max() { return std::stoull(read_line("/proc/sys/net/netfilter/nf_conntrack_max")); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(KernelCli)
+
+BOOST_AUTO_TEST_CASE(known_table_exact_census_and_top_peers_in_json) {
+  FilledNetns ns("cli", kKnownTable);
+  const Json d = json_of(run(cli_cmd("--netns " + ns->name() + " --top 5 --json")));
+  BOOST_TEST(d["namespace"]["name"].text == ns->name());
+  BOOST_TEST(d["namespace"]["path"].text == ns->path());
+  BOOST_TEST(d["table"]["entries"].u64() == 1355u);
+  BOOST_TEST(d["table"]["max"].u64() == global_max());
+  const Json& c = d["census"];
+  BOOST_TEST(c["entries"].u64() == 1355u);
+  BOOST_TEST(c["tcp_states"]["TIME_WAIT"].u64() == 750u);
+  BOOST_TEST(c["tcp_states"]["ESTABLISHED"].u64() == 200u);
+  BOOST_TEST(c["protocols"]["tcp"].u64() == 950u);
+  BOOST_TEST(c["protocols"]["udp"].u64() == 400u);
+  BOOST_TEST(c["protocols"]["icmp"].u64() == 5u);
+  const Json& t = d["top"];
+  BOOST_TEST(t["n"].u64() == 5u);
+  expect_peers(t["sources"], {{"10.1.0.1", 600}, {"10.1.0.4", 300}, {"10.1.0.2", 150}, {"10.1.0.3", 150}, {"fd00::a", 150}},
+               "address");
+  expect_peers(t["destinations"],
+               {{"10.2.0.1:443", 600}, {"10.2.0.2:80", 300}, {"10.2.0.3:53", 300}, {"[fd00::b]:8443", 150}, {"10.2.0.9:0", 5}},
+               "endpoint");
+  BOOST_TEST(t["destinations"]["peers"][3]["family"].text == "ipv6");
+  BOOST_TEST(t["destinations"]["peers"][3]["port"].u64() == 8443u);
+  expect_peers(t["time_wait_sources"], {{"10.1.0.1", 600}, {"fd00::a", 150}}, "address");
+  expect_peers(t["time_wait_destinations"], {{"10.2.0.1:443", 600}, {"[fd00::b]:8443", 150}}, "endpoint");
+  // 750 of 1355 are TIME_WAIT: 55 %.
+  BOOST_TEST(has_finding(d, "time_wait"));
+  BOOST_TEST(has_finding(d, "default_max") == (global_max() == 262144));
+  BOOST_TEST(!has_finding(d, "table_full"));
+  // Tuning values as seen inside the namespace.
+  BOOST_TEST(d["tuning"]["nf_conntrack_tcp_timeout_time_wait"].u64() ==
+             std::stoull(read_line("/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait")));
+  BOOST_TEST(d["tuning"]["tcp_tw_reuse"].is_uint());
+}
+
+BOOST_AUTO_TEST_CASE(known_table_as_text_with_a_tie_at_the_cut) {
+  FilledNetns ns("clitext", kKnownTable);
+  const Run r = run(cli_cmd("--netns " + ns->path() + " --top 3"));  // a PATH works as well as a NAME
+  BOOST_REQUIRE_MESSAGE(r.rc == 0, r.err);
+  const std::string& t = r.out;
+  for (const char* s : {"Table       1355 entries of max", "TCP states  TIME_WAIT 750, ESTABLISHED 200",
+                        "Protocols   tcp 950, udp 400, icmp 5", "Top 3 peers", "Top 3 in TIME_WAIT",
+                        "nf_conntrack_tcp_timeout_time_wait", "Findings", "55 % of the entries (750 of 1355) are TCP TIME_WAIT",
+                        "Top TIME_WAIT source: 10.1.0.1 (600); top destination: 10.2.0.1:443 (600)"})
+    BOOST_TEST(contains(flat(t), s), "missing: " << s << "\n" << t);
+  // Rank 3 is a three-way tie at 150: the smallest key, 10.1.0.2, is listed.
+  const auto peers = t.substr(t.find("Top 3 peers"), t.find("Top 3 in TIME_WAIT") - t.find("Top 3 peers"));
+  BOOST_TEST(contains(peers, "10.1.0.2"));
+  BOOST_TEST(!contains(peers, "10.1.0.3"));
+  BOOST_TEST(!contains(peers, "fd00::a"));
+  BOOST_TEST(contains(peers, "10.2.0.3:53"));
+  BOOST_TEST(r.err.empty());
+}
+
+BOOST_AUTO_TEST_CASE(top_zero_skips_the_peer_lists) {
+  FilledNetns ns("clitop0", {"udp=3"});
+  const Json d = json_of(run(cli_cmd("--netns " + ns->name() + " --top 0 --json")));
+  BOOST_TEST(d["top"].is(Json::Kind::Null));
+  BOOST_TEST(d["census"]["entries"].u64() == 3u);
+  const Run r = run(cli_cmd("--netns " + ns->name() + " --top 0"));
+  BOOST_TEST(!contains(r.out, "Top "));
+}
+
+BOOST_AUTO_TEST_CASE(tcp_tw_reuse_one_is_a_finding) {
+  FilledNetns ns("clireuse", {"udp=1"});
+  must(ns->exec("sysctl -q -w net.ipv4.tcp_tw_reuse=1"));  // per namespace
+  const Json d = json_of(run(cli_cmd("--netns " + ns->name() + " --json")));
+  BOOST_TEST(d["tuning"]["tcp_tw_reuse"].u64() == 1u);
+  BOOST_TEST(has_finding(d, "tcp_tw_reuse", "warning"));
+  must(ns->exec("sysctl -q -w net.ipv4.tcp_tw_reuse=2"));
+  BOOST_TEST(!has_finding(json_of(run(cli_cmd("--netns " + ns->name() + " --json"))), "tcp_tw_reuse"));
+}
+
+// A really full table, and new flows during --interval: every first packet
+// needs an entry and is dropped, so drop rises while ctwatch watches.
+// nf_conntrack_max is global and only the bench may change it: the table is
+// filled to whatever it is now (ESTABLISHED entries are assured, so early
+// drop cannot evict them). Another test may change it meanwhile: then the
+// run is repeated.
+BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
+  for (int attempt = 1;; ++attempt) {
+    const std::uint64_t max = global_max();
+    Netns ns("clifull");
+    ns.track();
+    ns.fill("--ignore-full tcp:ESTABLISHED=" + std::to_string(max));
+    const std::string out = "/tmp/ctwatch-cli-full-" + std::to_string(getpid()) + ".json";
+    const pid_t pid = fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd < 0) _exit(100);
+      dup2(fd, 1);
+      execl(CTWATCH_CLI, CTWATCH_CLI, "--netns", ns.name().c_str(), "--interval", "3", "--top", "3", "--json",
+            static_cast<char*>(nullptr));
+      _exit(101);
+    }
+    // The first sample is taken at once; send new UDP flows after it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    sh(ns.exec("python3 -c \"import socket\nfor p in range(40):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\""));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    BOOST_REQUIRE(WIFEXITED(status));
+    BOOST_REQUIRE(WEXITSTATUS(status) == 0);
+    Run r;
+    r.rc = 0;
+    r.out = slurp(out);
+    std::remove(out.c_str());
+    const Json d = json_of(r);
+    if (global_max() != max || d["table"]["max"].u64() != max || d["table"]["entries"].u64() != max) {
+      BOOST_REQUIRE_MESSAGE(attempt < 5, "nf_conntrack_max kept changing during the test");
+      BOOST_TEST_MESSAGE("nf_conntrack_max changed during the run (another test?); again");
+      continue;
+    }
+    BOOST_TEST(d["table"]["fill_percent"].num() == 100.0);
+    BOOST_TEST(d["interval_seconds"].num() >= 3.0);
+    BOOST_TEST(d["interval_seconds"].num() < 10.0);
+    BOOST_TEST(d["counters"]["drop"]["delta"].u64() > 0u);
+    BOOST_TEST(d["counters"]["drop"]["per_second"].num() > 0.0);
+    BOOST_TEST(has_finding(d, "table_full", "critical"));
+    BOOST_TEST(has_finding(d, "drop_rising", "critical"));
+    BOOST_TEST(d["findings"][0]["severity"].text == "critical");
+    // Entries are all ESTABLISHED and assured: nothing to early-drop.
+    BOOST_TEST(d["counters"]["early_drop"]["delta"].u64() == 0u);
+    break;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_problem) {
+  const std::string ghost = "ctwatch-it-no-such-ns-" + std::to_string(getpid());
+  Run r = run(cli_cmd("--netns " + ghost));
+  BOOST_TEST(r.rc == 1);
+  BOOST_TEST(r.err == "ctwatch: cannot enter namespace /var/run/netns/" + ghost + ": No such file or directory\n");
+  BOOST_TEST(r.out.empty());
+
+  r = run(cli_cmd("--netns /proc/self/ns/uts"));
+  BOOST_TEST(r.rc == 1);
+  BOOST_TEST(contains(r.err, "/proc/self/ns/uts is not a network namespace"));
+
+  // Without privilege: nobody, inside a namespace of ours (so the refused
+  // request is about that namespace), and nobody asking to enter one.
+  FilledNetns ns("clipriv", {"udp=1"});
+  r = run(ns->exec("setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all " + cli_cmd("")));
+  BOOST_TEST(r.rc == 1);
+  BOOST_TEST(contains(r.err, "Operation not permitted"), r.err);
+  BOOST_TEST(contains(r.err, "CAP_NET_ADMIN"), r.err);
+  r = run("setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all " + cli_cmd("--netns " + ns->name()));
+  BOOST_TEST(r.rc == 1);
+  BOOST_TEST(contains(r.err, "cannot enter namespace " + ns->path() + ": Operation not permitted"), r.err);
+
+  // Usage errors: 2, and nothing is read.
+  for (const char* bad : {"--top x", "--interval 0", "--bogus", "extra", "--json=1"}) {
+    r = run(cli_cmd(bad));
+    BOOST_TEST(r.rc == 2, bad);
+    BOOST_TEST(contains(r.err, "Try 'ctwatch --help'."), bad);
+  }
+  r = run(cli_cmd("--help"));
+  BOOST_TEST(r.rc == 0);
+  BOOST_TEST(contains(r.out, "usage: ctwatch"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // KernelCli

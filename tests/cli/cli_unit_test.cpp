@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The ctwatch command's pure parts: the command line, the findings and
+// their thresholds, the text and JSON renderings, and the error messages
+// (including "conntrack not loaded", which this kernel, with conntrack
+// built in, cannot produce for real).
+#define BOOST_TEST_MODULE ctwatch cli unit tests
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "boost_test.hpp"
+#include "cli/json.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+
+using namespace ctwatch;
+using namespace ctwatch::test;
+using core::Counter;
+using core::Tunable;
+
+namespace {
+
+core::Result<cli::Options> parse(std::vector<std::string> a) { return cli::parse_args(a); }
+
+std::size_t idx(Counter c) { return static_cast<std::size_t>(c); }
+
+// A plausible report: 1000 of 262144 entries, census with peers.
+cli::Report base_report() {
+  cli::Report r;
+  r.snapshot.entries = 1000;
+  r.snapshot.max_entries = 262144;
+  for (auto& c : r.snapshot.counters) c = 0;
+  r.snapshot.counters[idx(Counter::Insert)] = 0x01abcdef;
+  r.snapshot.tunable(Tunable::Buckets) = 262144;
+  r.snapshot.tunable(Tunable::TcpTimeoutTimeWait) = 120;
+  r.snapshot.tunable(Tunable::TcpTimeoutEstablished) = 432000;
+  r.snapshot.tunable(Tunable::UdpTimeout) = 30;
+  r.snapshot.tunable(Tunable::UdpTimeoutStream) = 120;
+  r.snapshot.tunable(Tunable::TcpTwReuse) = 2;
+  core::Census c;
+  c.entries = 1000;
+  c.tcp_states[3] = 600;  // ESTABLISHED
+  c.tcp_states[7] = 300;  // TIME_WAIT
+  c.protocols[0] = 900;
+  c.protocols[1] = 100;
+  core::TopPeers tp;
+  tp.n = 2;
+  tp.capacity = 4096;
+  tp.sources.top = {{core::ipv4_peer(0x0a000001), 700, 0}, {core::ipv4_peer(0x0a000002), 300, 0}};
+  tp.sources.counted = 1000;
+  std::array<std::uint8_t, 16> v6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b};
+  tp.destinations.top = {{core::ipv6_peer(v6, 8443), 600, 0}, {core::ipv4_peer(0x0a000101, 80), 400, 0}};
+  tp.destinations.counted = 1000;
+  tp.time_wait_sources = core::PeerList{{{core::ipv4_peer(0x0a000002), 300, 0}}, true, 0, 300};
+  tp.time_wait_destinations = core::PeerList{{{core::ipv4_peer(0x0a000101, 80), 300, 0}}, true, 0, 300};
+  c.top_peers = tp;
+  r.census = c;
+  r.census_seconds = 0.0042;
+  r.top = 2;
+  return r;
+}
+
+bool has_finding(const std::vector<cli::Finding>& fs, const std::string& id, cli::Severity sev) {
+  return std::any_of(fs.begin(), fs.end(), [&](const cli::Finding& f) { return f.id == id && f.severity == sev; });
+}
+bool has_finding(const std::vector<cli::Finding>& fs, const std::string& id) {
+  return std::any_of(fs.begin(), fs.end(), [&](const cli::Finding& f) { return f.id == id; });
+}
+const cli::Finding& finding(const std::vector<cli::Finding>& fs, const std::string& id) {
+  for (const auto& f : fs)
+    if (f.id == id) return f;
+  throw std::runtime_error("no finding " + id);
+}
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(Cli)
+BOOST_AUTO_TEST_SUITE(Options)
+
+BOOST_AUTO_TEST_CASE(defaults) {
+  const auto o = parse({});
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST(o->netns.empty());
+  BOOST_TEST(o->netns_path.empty());
+  BOOST_TEST(!o->interval.has_value());
+  BOOST_TEST(o->top == 5u);
+  BOOST_TEST(!o->json);
+}
+
+BOOST_AUTO_TEST_CASE(every_option_in_both_forms) {
+  const auto a = parse({"--netns", "web", "--interval", "2.5", "--top", "0", "--json"});
+  BOOST_REQUIRE(a.ok());
+  BOOST_TEST(a->netns == "web");
+  BOOST_TEST(a->netns_path == "/var/run/netns/web");
+  BOOST_TEST(*a->interval == 2.5);
+  BOOST_TEST(a->top == 0u);
+  BOOST_TEST(a->json);
+  const auto b = parse({"--netns=/proc/123/ns/net", "--interval=10", "--top=1000"});
+  BOOST_REQUIRE(b.ok());
+  BOOST_TEST(b->netns_path == "/proc/123/ns/net");
+  BOOST_TEST(*b->interval == 10.0);
+  BOOST_TEST(b->top == 1000u);
+  BOOST_TEST(parse({"-h"})->help);
+  BOOST_TEST(parse({"--help"})->help);
+  BOOST_TEST(parse({"--version"})->version);
+}
+
+BOOST_AUTO_TEST_CASE(netns_name_or_path) {
+  BOOST_TEST(cli::netns_path("web") == "/var/run/netns/web");
+  BOOST_TEST(cli::netns_path("/run/netns/web") == "/run/netns/web");
+  BOOST_TEST(cli::netns_path("./x") == "./x");
+}
+
+struct Bad {
+  std::vector<std::string> args;
+  std::string mention;
+};
+std::ostream& operator<<(std::ostream& o, const Bad& b) { return o << b.mention; }
+const std::vector<Bad> kBad{
+    {{"--top"}, "--top"},           {{"--top", "x"}, "\"x\""},          {{"--top", "1001"}, "\"1001\""},
+    {{"--top", "-1"}, "\"-1\""},    {{"--top", "2.5"}, "\"2.5\""},      {{"--interval"}, "--interval"},
+    {{"--interval", "0"}, "\"0\""}, {{"--interval", "-3"}, "\"-3\""},   {{"--interval", "5s"}, "\"5s\""},
+    {{"--interval", "3601"}, "\"3601\""}, {{"--interval", "nan"}, "\"nan\""}, {{"--netns"}, "--netns"},
+    {{"--netns="}, "--netns"},      {{"--bogus"}, "--bogus"},           {{"web"}, "\"web\""},
+    {{"--json=yes"}, "--json"},     {{"--top", "1", "--top", "2"}, "twice"},
+    {{"--netns", "a", "--netns", "b"}, "twice"},
+};
+BOOST_DATA_TEST_CASE(usage_errors_name_the_argument, boost::unit_test::data::make(kBad), b) {
+  const auto o = parse(b.args);
+  BOOST_REQUIRE(!o.ok());
+  BOOST_TEST(contains(o.error().message, b.mention), o.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(help_mentions_every_option_and_exit_codes) {
+  for (const char* s : {"--netns", "--interval", "--top", "--json", "--help", "Exit status", "CAP_NET_ADMIN"})
+    BOOST_TEST(contains(cli::kHelp, s), s);
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // Options
+
+BOOST_AUTO_TEST_SUITE(Findings)
+
+BOOST_AUTO_TEST_CASE(a_quiet_table_has_only_the_default_max_note) {
+  const auto fs = cli::findings(base_report());
+  BOOST_REQUIRE(fs.size() == 1u);
+  BOOST_TEST(fs[0].id == "default_max");
+  BOOST_TEST((fs[0].severity == cli::Severity::Info));
+  BOOST_TEST(contains(fs[0].message, "262144"));
+}
+
+BOOST_AUTO_TEST_CASE(fill_thresholds) {
+  auto r = base_report();
+  r.snapshot.max_entries = 100000;
+  r.snapshot.entries = 79999;
+  BOOST_TEST(!has_finding(cli::findings(r), "table_full"));
+  r.snapshot.entries = 80000;
+  BOOST_TEST(has_finding(cli::findings(r), "table_full", cli::Severity::Warning));
+  BOOST_TEST(contains(finding(cli::findings(r), "table_full").message, "80.0 % full (80000 of 100000"));
+  r.snapshot.entries = 95000;
+  BOOST_TEST(has_finding(cli::findings(r), "table_full", cli::Severity::Critical));
+  BOOST_TEST(!has_finding(cli::findings(r), "default_max"));
+  r.snapshot.max_entries.reset();  // unknown max: no claim about fill
+  BOOST_TEST(!has_finding(cli::findings(r), "table_full"));
+}
+
+BOOST_AUTO_TEST_CASE(rising_counters_over_the_interval) {
+  auto r = base_report();
+  r.first_counters = r.snapshot.counters;
+  r.interval_seconds = 5;
+  BOOST_TEST(!has_finding(cli::findings(r), "drop_rising"));
+  r.snapshot.counters[idx(Counter::Drop)] = 37;
+  r.snapshot.counters[idx(Counter::InsertFailed)] = 2;
+  r.snapshot.counters[idx(Counter::EarlyDrop)] = 10;
+  const auto fs = cli::findings(r);
+  BOOST_TEST(has_finding(fs, "drop_rising", cli::Severity::Critical));
+  BOOST_TEST(has_finding(fs, "insert_failed_rising", cli::Severity::Warning));
+  BOOST_TEST(has_finding(fs, "early_drop_rising", cli::Severity::Warning));
+  const auto& drop = finding(fs, "drop_rising").message;
+  BOOST_TEST(contains(drop, "rose by 37 in 5.0 s (7.4/s)"));
+  BOOST_TEST(contains(drop, "new connections are being silently dropped"));
+  BOOST_TEST(contains(drop, "conntrack -S"));
+  BOOST_TEST(contains(drop, "early drop"));
+  BOOST_TEST(contains(finding(fs, "insert_failed_rising").message, "clash"));
+  BOOST_TEST(contains(finding(fs, "early_drop_rising").message, "not yet assured"));
+  BOOST_TEST(!has_finding(fs, "drops_in_the_past"));  // with an interval we know better
+  BOOST_TEST((fs.front().severity == cli::Severity::Critical));  // most serious first
+}
+
+BOOST_AUTO_TEST_CASE(past_drops_without_interval_suggest_one) {
+  auto r = base_report();
+  r.snapshot.counters[idx(Counter::Drop)] = 5;
+  const auto fs = cli::findings(r);
+  BOOST_TEST(has_finding(fs, "drops_in_the_past", cli::Severity::Info));
+  BOOST_TEST(contains(finding(fs, "drops_in_the_past").message, "--interval"));
+  BOOST_TEST(!has_finding(fs, "drop_rising"));
+}
+
+BOOST_AUTO_TEST_CASE(time_wait_half_of_the_table) {
+  auto r = base_report();
+  r.census->tcp_states[7] = 499;
+  BOOST_TEST(!has_finding(cli::findings(r), "time_wait"));
+  r.census->tcp_states[7] = 500;
+  const auto fs = cli::findings(r);
+  BOOST_REQUIRE(has_finding(fs, "time_wait"));
+  const auto& m = finding(fs, "time_wait").message;
+  BOOST_TEST(contains(m, "50 % of the entries (500 of 1000)"));
+  BOOST_TEST(contains(m, "120 s"));
+  BOOST_TEST(contains(m, "10.0.0.2 (300)"));   // top TIME_WAIT source
+  BOOST_TEST(contains(m, "10.0.1.1:80 (300)"));
+  BOOST_TEST(contains(m, "connection pooling"));
+  BOOST_TEST(contains(m, "nf_conntrack_tcp_timeout_time_wait"));
+}
+
+BOOST_AUTO_TEST_CASE(default_max_and_tw_reuse) {
+  auto r = base_report();
+  r.snapshot.max_entries = 262145;
+  BOOST_TEST(!has_finding(cli::findings(r), "default_max"));
+  r.snapshot.tunable(Tunable::TcpTwReuse) = 1;
+  BOOST_TEST(has_finding(cli::findings(r), "tcp_tw_reuse", cli::Severity::Warning));
+  r.snapshot.tunable(Tunable::TcpTwReuse) = 0;
+  BOOST_TEST(!has_finding(cli::findings(r), "tcp_tw_reuse"));
+  r.snapshot.tunable(Tunable::TcpTwReuse).reset();
+  BOOST_TEST(!has_finding(cli::findings(r), "tcp_tw_reuse"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // Findings
+
+BOOST_AUTO_TEST_SUITE(Render)
+
+BOOST_AUTO_TEST_CASE(json_conforms_to_the_schema_and_carries_the_values) {
+  auto r = base_report();
+  r.netns = "web";
+  r.netns_path = "/var/run/netns/web";
+  r.first_counters = r.snapshot.counters;
+  r.snapshot.counters[idx(Counter::Drop)] = 10;
+  r.snapshot.counters[idx(Counter::ChainTooLong)].reset();  // an older kernel
+  r.interval_seconds = 2;
+  const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
+  const auto errors = ctwatch_schema_errors(doc);
+  BOOST_TEST(errors.empty(), errors.size() << " schema errors, first: " << (errors.empty() ? "" : errors[0]));
+  BOOST_TEST(doc["namespace"]["name"].text == "web");
+  BOOST_TEST(doc["table"]["entries"].u64() == 1000u);
+  BOOST_TEST(doc["census"]["tcp_states"]["TIME_WAIT"].u64() == 300u);
+  BOOST_TEST(doc["census"]["protocols"]["udp"].u64() == 100u);
+  BOOST_TEST(doc["counters"]["insert"]["total"].u64() == 0x01abcdefu);
+  BOOST_TEST(doc["counters"]["drop"]["delta"].u64() == 10u);
+  BOOST_TEST(doc["counters"]["drop"]["per_second"].num() == 5.0);
+  BOOST_TEST(doc["counters"]["chaintoolong"]["total"].is(Json::Kind::Null));  // absent, not 0
+  BOOST_TEST(doc["interval_seconds"].num() == 2.0);
+  BOOST_TEST(doc["top"]["sources"]["peers"][0]["address"].text == "10.0.0.1");
+  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["endpoint"].text == "[fd00::b]:8443");
+  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["family"].text == "ipv6");
+  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["port"].u64() == 8443u);
+  BOOST_TEST(doc["top"]["time_wait_sources"]["counted"].u64() == 300u);
+  BOOST_TEST(doc["tuning"]["tcp_tw_reuse"].u64() == 2u);
+  BOOST_TEST(doc["findings"][0]["id"].text == "drop_rising");
+}
+
+BOOST_AUTO_TEST_CASE(json_nulls_for_what_is_absent) {
+  cli::Report r;  // nothing known at all
+  const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
+  const auto errors = ctwatch_schema_errors(doc);
+  BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors[0]));
+  BOOST_TEST(doc["namespace"].is(Json::Kind::Null));
+  BOOST_TEST(doc["table"]["entries"].is(Json::Kind::Null));
+  BOOST_TEST(doc["table"]["fill_percent"].is(Json::Kind::Null));
+  BOOST_TEST(doc["census"].is(Json::Kind::Null));
+  BOOST_TEST(doc["top"].is(Json::Kind::Null));
+  BOOST_TEST(doc["interval_seconds"].is(Json::Kind::Null));
+  BOOST_TEST(doc["findings"].items.empty());
+}
+
+BOOST_AUTO_TEST_CASE(json_escapes_strings) {
+  auto r = base_report();
+  r.netns = "a\"b\\c\x01";
+  r.netns_path = "/x/a\"b\\c\x01";
+  const auto doc = parse_json(cli::render_json(r, {}));
+  BOOST_TEST(doc["namespace"]["name"].text == r.netns);
+}
+
+BOOST_AUTO_TEST_CASE(text_has_every_section) {
+  auto r = base_report();
+  r.first_counters = r.snapshot.counters;
+  r.snapshot.counters[idx(Counter::Drop)] = 10;
+  r.interval_seconds = 2;
+  const std::string t = cli::render_text(r, cli::findings(r));
+  for (const char* s : {"Table       1000 entries of max 262144, 0.4 % full (262144 buckets)",
+                        "TCP states  ESTABLISHED 600, TIME_WAIT 300", "Protocols   tcp 900, udp 100",
+                        "rise in 2.0 s", "drop", "+10", "5.0/s", "Top 2 peers", "10.0.0.1", "700",
+                        "[fd00::b]:8443", "Top 2 in TIME_WAIT", "nf_conntrack_tcp_timeout_time_wait 120 s",
+                        "tcp_tw_reuse 2", "Findings", "CRITICAL", "drop rose by 10"})
+    BOOST_TEST(contains(t, s), "missing: " << s << "\n" << t);
+  for (std::size_t start = 0, end; start < t.size(); start = end + 1) {
+    end = t.find('\n', start);
+    BOOST_TEST(end - start <= 79u, "line too long: " << t.substr(start, end - start));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(text_says_when_the_peer_counts_are_approximate) {
+  auto r = base_report();
+  r.census->top_peers->sources.exact = false;
+  r.census->top_peers->sources.max_error = 3;
+  const std::string t = cli::render_text(r, {});
+  BOOST_TEST(contains(t, "approximate: more than 4096 distinct sources"));
+  BOOST_TEST(contains(t, "up to 3 too high"));
+  BOOST_TEST(!contains(t, "distinct destinations"));
+}
+
+BOOST_AUTO_TEST_CASE(text_without_peers_or_counters) {
+  auto r = base_report();
+  r.top = 0;
+  r.snapshot.counters = {};
+  const std::string t = cli::render_text(r, {});
+  BOOST_TEST(!contains(t, "Top "));
+  BOOST_TEST(!contains(t, "drop "));
+  BOOST_TEST(contains(t, "Findings    none"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // Render
+
+BOOST_AUTO_TEST_SUITE(Errors)
+
+BOOST_AUTO_TEST_CASE(no_such_namespace) {
+  const auto m = cli::explain(core::Error{ENOENT, "cannot enter namespace /var/run/netns/x"}, cli::Stage::Open,
+                              "/var/run/netns/x");
+  BOOST_TEST(m == "cannot enter namespace /var/run/netns/x: No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(no_privilege) {
+  const auto enter = cli::explain(core::Error{EPERM, "cannot enter namespace /var/run/netns/x"}, cli::Stage::Open,
+                                  "/var/run/netns/x");
+  BOOST_TEST(contains(enter, "Operation not permitted"));
+  BOOST_TEST(contains(enter, "CAP_SYS_ADMIN"));
+  const auto read = cli::explain(core::Error{EPERM, "IPCTNL_MSG_CT_GET_STATS: kernel replied with an error"},
+                                 cli::Stage::Stats, "");
+  BOOST_TEST(contains(read, "Operation not permitted"));
+  BOOST_TEST(contains(read, "CAP_NET_ADMIN"));
+}
+
+BOOST_DATA_TEST_CASE(conntrack_not_loaded, boost::unit_test::data::make({EOPNOTSUPP, EINVAL}), code) {
+  // nfnetlink's answer when no ctnetlink subsystem is registered.
+  const auto m = cli::explain(core::Error{code, "IPCTNL_MSG_CT_GET_STATS: kernel replied with an error"},
+                              cli::Stage::Stats, "");
+  BOOST_TEST(contains(m, "conntrack is not loaded"));
+  BOOST_TEST(contains(m, "modprobe nf_conntrack_netlink"));
+}
+
+BOOST_AUTO_TEST_CASE(no_nfnetlink) {
+  const auto m = cli::explain(core::Error{EPROTONOSUPPORT, "cannot open a NETLINK_NETFILTER socket"},
+                              cli::Stage::Open, "");
+  BOOST_TEST(contains(m, "conntrack is not available"));
+  BOOST_TEST(contains(m, "Protocol not supported"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // Errors
+BOOST_AUTO_TEST_SUITE_END()  // Cli

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# packaging/ctwatch.conf (the conffile of the package and of cmake --install)
+# lists every option of the plugin, commented, and nothing else: the keys of
+# its <Plugin ctwatch> block are exactly those plugin/core/config.cpp parses.
+# Needs nothing but bash and grep. Exit 0 pass, 1 fail.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+conf=$src/packaging/ctwatch.conf
+parser=$src/plugin/core/config.cpp
+
+known=$(grep -o 'key_is(item, "[A-Za-z]*")' "$parser" | sed 's/.*"\(.*\)")/\1/' | sort -u)
+listed=$(sed -n '/^#<Plugin ctwatch>/,/^#<\/Plugin>/p' "$conf" |
+         sed -n 's/^#[[:space:]]\+\([A-Z][A-Za-z]*\)[[:space:]].*/\1/p' | sort -u)
+[[ -n $known ]] || { echo "FAIL: no options found in $parser"; exit 1; }
+grep -qx 'Include "/usr/share/ctwatch/load-plugin.conf"' "$conf" ||
+  { echo "FAIL: $conf does not include /usr/share/ctwatch/load-plugin.conf"; exit 1; }
+if [[ $known != "$listed" ]]; then
+  echo "FAIL: options parsed by plugin/core/config.cpp vs listed in packaging/ctwatch.conf:"
+  diff <(echo "$known") <(echo "$listed") | sed -n 's/^< /  missing from ctwatch.conf: /p; s/^> /  unknown to the plugin: /p'
+  exit 1
+fi
+echo "ctwatch.conf lists all $(wc -l <<< "$known") options: $(tr '\n' ' ' <<< "$known")"
