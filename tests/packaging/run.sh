@@ -237,7 +237,9 @@ check_cmake_install() {
   dpkg-deb -c "$DEB1" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|' |
     grep -v -e '/changelog.Debian.gz$' -e '/doc/collectd-ctwatch/copyright$' \
          -e '^/usr/share/lintian/' |
-    sed -e 's|^/usr/|/PREFIX/|' -e 's|^/etc/|/PREFIX/etc/|' | sort > "$deb_list"
+    sed -e 's|^/usr/|/PREFIX/|' -e 's|^/etc/|/PREFIX/etc/|' |
+    # dh_installman compresses man pages; cmake --install does not.
+    sed -e 's|^\(/PREFIX/share/man/.*\)\.gz$|\1|' | sort > "$deb_list"
   (cd "$stage" && find . -type f | sed -e 's|^\.||' -e "s|^$prefix/|/PREFIX/|") | sort > "$cmake_list"
   if diff -u "$deb_list" "$cmake_list" > "$WORK/layout.diff"; then
     pass "cmake --install --prefix $prefix: same layout as the .deb ($(wc -l < "$cmake_list") files)"
