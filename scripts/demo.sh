@@ -1,131 +1,159 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The README's demo: builds ctwatch, then runs it inside real collectd
-# (foreground, write_prometheus on 127.0.0.1) against this machine's table
-# and a demo namespace where a "chatty" client opens short-lived TCP
-# connections without pooling. Every few seconds it prints what the plugin
-# dispatched, as Prometheus sees it. Ctrl-C (or DEMO_SECONDS) ends it and
-# cleans up everything it started.
-#   sudo ./scripts/demo.sh            # DEMO_SECONDS=60 by default, 0 = until Ctrl-C
+# The README's demo: the incident (../shared/seed/incident-story.txt),
+# replayed on this machine in about two minutes, with the real alert path.
+#
+#   sudo ./scripts/demo.sh               # DEMO_SECONDS=150 by default
+#   sudo DEMO_SECONDS=0 ./scripts/demo.sh  # until Ctrl-C (Prometheus stays up for Grafana)
+#
+# It installs what it needs (scripts/install-deps.sh), builds ctwatch in
+# build/, then starts, all on 127.0.0.1 (tests/stack/lib.sh):
+#   collectd + ctwatch.so + write_prometheus  ->  Prometheus with the alert
+#   rules  ->  Alertmanager routing like rules/alertmanager/alertmanager.example.yml
+#   ->  a local webhook receiver (instead of PagerDuty / Slack / tickets)
+# and a throwaway network namespace "demo" with 40 % long-lived connections
+# and a chatty client that opens short-lived TCP connections without
+# pooling, each leaving a TIME_WAIT entry for 120 s. To make a table fill in
+# a minute, the GLOBAL nf_conntrack_max is lowered (to 4000, or 3 x the
+# entries this host's own table holds, whichever is larger) and restored
+# when the demo ends (Ctrl-C included); the rules' `for:` durations are
+# divided by 12 (1m -> 5s) in a generated copy.
+#
+# You see, every 2 s, the namespace's fill level, TCP states and drops as
+# Prometheus has them, and every notification Alertmanager delivers:
+#   ~ +40 s  ConntrackTableNearlyFull pages (critical) -- before any drop
+#   ~ +48 s  the table is full; the kernel drops new connections
+#   ~ +52 s  ConntrackPacketsDropped pages
+#   DEMO_FIX_AT (default +100 s): the incident's fix -- nf_conntrack_max back
+#            up, the namespace's nf_conntrack_tcp_timeout_time_wait 120 -> 30 s;
+#            the NearlyFull page resolves (ConntrackPacketsDropped stays
+#            active for the 5 minutes of its increase() window).
+#            DEMO_FIX_AT=0: never.
+# Ctrl-C (or DEMO_SECONDS) ends it and removes everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-seconds=${DEMO_SECONDS:-60}
-port=${DEMO_PORT:-19103}
+ROOT=$(pwd)
+readonly ROOT
+seconds=${DEMO_SECONDS:-150}
+fix_at=${DEMO_FIX_AT:-100}
+[[ $seconds =~ ^[0-9]+$ && $fix_at =~ ^[0-9]+$ ]] || { echo "demo: DEMO_SECONDS and DEMO_FIX_AT are whole seconds" >&2; exit 1; }
 
-if [[ $(id -u) -ne 0 ]]; then echo "demo: run as root (namespaces, ctnetlink)" >&2; exit 1; fi
+if [[ $(id -u) -ne 0 ]]; then echo "demo: run as root (namespaces, ctnetlink, nf_conntrack_max)" >&2; exit 1; fi
 ./scripts/install-deps.sh
+echo "demo: building ctwatch in build/"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target ctwatch ctwatch-fill >/dev/null
 
-work=$(mktemp -d /tmp/ctwatch-demo.XXXXXX)
-ns="ctwatch-demo-$$"
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-  echo "demo: cleaned up"
+# shellcheck disable=SC2034  # STACK_* settings are read by tests/stack/lib.sh
+{
+  STACK_HOSTNAME=$(hostname)
+  STACK_INTERVAL=1
+  STACK_PROMETHEUS_PREFERRED_PORT=${DEMO_PROMETHEUS_PORT:-19090}
+  STACK_ALERTMANAGER_PREFERRED_PORT=${DEMO_ALERTMANAGER_PORT:-19093}
+  STACK_LOGS_ON_SIGNAL=0             # Ctrl-C is the normal way out, not a failure
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/stack/lib.sh
+source "$ROOT/tests/stack/lib.sh"
+readonly REPLAY=$ROOT/tests/replay NS_LABEL=demo SYSCTL_MAX=/proc/sys/net/netfilter/nf_conntrack_max
 
-echo "demo: namespace $ns with a server and a chatty client (no connection pooling)"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" nft -f - <<'NFT'
-table inet demo {
-  chain out { type filter hook output priority 0; ct state new counter; }
-  chain in { type filter hook input priority 0; ct state new counter; }
+stack_require_cmds ip:iproute2 nft:nftables ss:iproute2 curl:curl python3:python3 conntrack:conntrack promtool:prometheus
+stack_require_collectd
+stack_require_prometheus
+stack_require_alertmanager
+[[ -w $SYSCTL_MAX ]] || { echo "demo: $SYSCTL_MAX is not writable (run in the initial network namespace)" >&2; exit 1; }
+
+orig_max=$(cat "$SYSCTL_MAX")
+if ((orig_max < 16384)); then
+  echo "demo: nf_conntrack_max is $orig_max: is a test lowering it right now? Try again in a minute." >&2
+  exit 1
+fi
+host_count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)
+limit=$(((host_count * 3 + 999) / 1000 * 1000))
+((limit >= 4000)) || limit=4000
+((limit < orig_max)) || { echo "demo: this host's table ($host_count entries) is too busy to lower nf_conntrack_max safely" >&2; exit 1; }
+prefill=$((limit * 40 / 100))
+rate=$((limit / 80))                 # 80 % at ~32 s, full at ~48 s
+lowered=0
+live_pid=""
+restore_max() {
+  ((lowered)) || return 0
+  printf '%s\n' "$orig_max" >"$SYSCTL_MAX" && lowered=0 &&
+    echo "demo: nf_conntrack_max restored to $orig_max"
 }
-NFT
-# Some long-lived background entries, so the census has more than one state.
-ip netns exec "$ns" build/tools/ctwatch-fill/ctwatch-fill --quiet tcp:ESTABLISHED=300 udp=120 icmp=5
-ip netns exec "$ns" python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 8080)); s.listen(512)
-while True:
-    c, _ = s.accept(); c.recv(64); c.sendall(b"HTTP/1.0 200 OK\r\n\r\nok"); c.close()
-' &
-pids+=($!)
+
+stack_init
+# shellcheck disable=SC2016 # expanded when the hook runs
+stack_on_cleanup 'restore_max; [[ -z $live_pid ]] || kill "$live_pid" 2>/dev/null; echo "demo: cleaning up (processes, namespace, $STACK_DIR)"'
+
+python3 "$REPLAY/make_test_rules.py" rules/prometheus/ctwatch.rules.yml --for-scale 12 \
+  >"$STACK_DIR/ctwatch.rules.test.yml" 2>/dev/null
+stack_webhook_receiver "$STACK_DIR/webhook.jsonl"
+python3 "$REPLAY/make_test_alertmanager.py" rules/alertmanager/alertmanager.example.yml \
+  --webhook "$STACK_WEBHOOK_URL" --group-wait 1s --group-interval 2s --repeat-interval 10m \
+  >"$STACK_DIR/alertmanager.yml"
+stack_alertmanager "$STACK_DIR/alertmanager.yml"
+stack_netns "$NS_LABEL"
+stack_collectd "$ROOT/build/plugin/ctwatch.so" "  Census true
+  CensusInterval 2
+  CensusBudget 50
+  Namespace \"$NS_LABEL\" \"$(stack_ns_path "$NS_LABEL")\"
+  NamespaceCensus true"
+stack_prometheus "$STACK_DIR/ctwatch.rules.test.yml"
+
+cat <<EOF
+
+demo: the stack is up (everything on 127.0.0.1; files in $STACK_DIR)
+  collectd metrics  $STACK_COLLECTD_URL
+  Prometheus        $STACK_PROMETHEUS_URL   (alerts: $STACK_PROMETHEUS_URL/alerts)
+  Alertmanager      $STACK_ALERTMANAGER_URL
+  Grafana dashboards: Dashboards -> New -> Import -> upload
+      $ROOT/dashboards/ctwatch-host.json
+      $ROOT/dashboards/ctwatch-fleet.json
+    with a Prometheus data source whose URL is $STACK_PROMETHEUS_URL
+    (Grafana elsewhere: ssh -L $STACK_PROMETHEUS_PORT:127.0.0.1:$STACK_PROMETHEUS_PORT root@this-host);
+    instance = $STACK_HOSTNAME, namespace = $NS_LABEL. It stays up while the demo
+    runs: DEMO_SECONDS=0 keeps it until Ctrl-C.
+
+demo: lowering the global nf_conntrack_max $orig_max -> $limit (restored at the end);
+      $prefill long-lived connections, then a chatty client: $rate new connections/s, no pooling
+EOF
+lowered=1
+printf '%s\n' "$limit" >"$SYSCTL_MAX"
+stack_ns_spawn ctmon "$NS_LABEL" python3 "$REPLAY/ctmon.py" --out "$STACK_DIR/kernel.jsonl"
+stack_ns_exec "$NS_LABEL" build/tools/ctwatch-fill/ctwatch-fill --quiet --timeout 3600 --dport 9000 "tcp:ESTABLISHED=$prefill"
+stack_ns_spawn server "$NS_LABEL" python3 "$REPLAY/chatty.py" server --port 8080
 sleep 0.5
-ip netns exec "$ns" python3 -c '
-import socket, time
-while True:
-    for _ in range(50):
-        s = socket.create_connection(("127.0.0.1", 8080)); s.sendall(b"GET / HTTP/1.0\r\n\r\n"); s.recv(64); s.close()
-    time.sleep(0.1)
-' &
-pids+=($!)
+stack_ns_spawn client "$NS_LABEL" python3 "$REPLAY/chatty.py" client --port 8080 --rate "$rate"
+t0=$(date +%s.%N)
+echo "demo: time +0 s = the chatty client starts; pages show as '>>> receiver FIRING ...'"
+echo
 
-mkdir -p "$work/plugins"
-cp build/plugin/ctwatch.so /usr/lib/collectd/logfile.so /usr/lib/collectd/write_prometheus.so "$work/plugins/"
-cat > "$work/collectd.conf" <<CONF
-Hostname "$(hostname)"
-BaseDir "$work"
-PIDFile "$work/collectd.pid"
-PluginDir "$work/plugins"
-TypesDB "/usr/share/collectd/types.db"
-Interval 2
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "$work/collectd.log"
-  PrintSeverity true
-</Plugin>
-LoadPlugin write_prometheus
-<Plugin write_prometheus>
-  Host "127.0.0.1"
-  Port "$port"
-</Plugin>
-LoadPlugin ctwatch
-<Plugin ctwatch>
-  Census true
-  CensusInterval 4
-  Namespace "demo" "/var/run/netns/$ns"
-  NamespaceCensus true
-</Plugin>
-CONF
-collectd -t -C "$work/collectd.conf"
-collectd -f -C "$work/collectd.conf" &
-pids+=($!)
-echo "demo: collectd running, metrics at http://127.0.0.1:$port/metrics (log: $work/collectd.log)"
-
-show() {
-  local scrape
-  scrape=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_ctwatch' || true)
-  [[ -n "$scrape" ]] || { echo "(no ctwatch values yet)"; return; }
-  python3 - "$scrape" <<'PY'
-import re, sys
-rows = {}
-for line in sys.argv[1].splitlines():
-    m = re.match(r'(\w+)\{(.*)\} (\S+)', line)
-    if not m: continue
-    fam, labels, val = m.groups()
-    l = dict(re.findall(r'(\w+)="([^"]*)"', labels))
-    rows.setdefault(l.get("ctwatch"), {})[(fam.replace("collectd_ctwatch_", ""), l.get("type"))] = float(val)
-for ns, v in sorted(rows.items()):
-    g = lambda f, t: v.get((f, t))
-    ent, mx, pct = g("conntrack", "entries"), g("conntrack", "max"), g("percent", "used")
-    print(f"[{ns}] entries {ent:.0f} / max {mx:.0f} = {pct:.3f} %   drop {g('errors_total','drop') or 0:.0f}  insert_failed {g('errors_total','insert_failed') or 0:.0f}  early_drop {g('errors_total','early_drop') or 0:.0f}")
-    states = {t: x for (f, t), x in v.items() if f == "tcp_connections" and x}
-    protos = {t: x for (f, t), x in v.items() if f == "current_connections" and x}
-    if states: print("      tcp states:", "  ".join(f"{k} {x:.0f}" for k, x in sorted(states.items(), key=lambda kv: -kv[1])))
-    if protos: print("      protocols: ", "  ".join(f"{k} {x:.0f}" for k, x in sorted(protos.items(), key=lambda kv: -kv[1])))
-    c = g("duration_seconds", "census")
-    tw = g("duration_seconds", "tcp_timeout_time_wait")
-    print(f"      census {c*1000:.1f} ms" if c is not None else "      (no census here)", f"  time_wait timeout {tw:.0f} s  tcp_tw_reuse {g('gauge','tcp_tw_reuse'):.0f}  buckets {g('conntrack','buckets'):.0f}")
-PY
+# In the background + wait: a signal to this script (Ctrl-C, kill) then
+# interrupts the wait at once and runs the cleanup, which stops the viewer.
+show_live() {  # UNTIL (unix time, 0 = forever) SINCE
+  python3 "$REPLAY/watch.py" --prometheus "$STACK_PROMETHEUS_URL" --webhook "$STACK_WEBHOOK_FILE" \
+    --ns-label "$NS_LABEL" --t0 "$t0" --until "$1" --since "$2" --every 2 &
+  live_pid=$!
+  wait "$live_pid" || true
+  live_pid=""
 }
+at() { awk -v t="$t0" -v d="$1" 'BEGIN { printf "%.3f", t + d }'; }
+end=0
+((seconds == 0)) || end=$(at "$seconds")
+since=$t0
+if ((fix_at > 0 && (seconds == 0 || fix_at < seconds))); then
+  show_live "$(at "$fix_at")" "$since"
+  since=$(at "$fix_at")
+  echo
+  echo "demo: the fix from the story: nf_conntrack_max back to $orig_max, and in the namespace"
+  echo "      nf_conntrack_tcp_timeout_time_wait 120 -> 30 s (entries already in TIME_WAIT keep their 120 s)"
+  restore_max
+  stack_ns_exec "$NS_LABEL" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=30 || true
+  echo
+fi
+show_live "$end" "$since"
 
-start=$SECONDS
-while (( seconds == 0 || SECONDS - start < seconds )); do
-  sleep 4
-  echo "---- $(date +%T)"
-  show
-done
-echo "---- collectd log (ctwatch lines)"
-grep -i ctwatch "$work/collectd.log" || true
+echo
+python3 "$REPLAY/judge.py" --recap --webhook "$STACK_WEBHOOK_FILE" --kernel "$STACK_DIR/kernel.jsonl" \
+  --prometheus "$STACK_PROMETHEUS_URL" --t0 "$t0" --ns-label "$NS_LABEL" --instance "$STACK_HOSTNAME" \
+  --limit "$limit" 2>/dev/null || true

@@ -17,6 +17,9 @@
 #   stack_ns_spawn client replay python3 client.py   # background, stopped on exit
 #   stack_collectd build/plugin/ctwatch.so "Namespace \"replay\" \"$(stack_ns_path replay)\""
 #   stack_prometheus rules/prometheus/ctwatch.rules.yml
+#   # optional, before stack_prometheus: alerts through a real Alertmanager
+#   #   stack_webhook_receiver                        # -> $STACK_WEBHOOK_URL, $STACK_WEBHOOK_FILE
+#   #   stack_alertmanager am.yml                     # sets STACK_ALERTMANAGER_URL
 #   stack_wait_for 'collectd_ctwatch_tcp_connections{ctwatch="replay"}' 20
 #   stack_query 'collectd_ctwatch_conntrack{type="entries"}'     # -> JSON on stdout
 #
@@ -32,14 +35,22 @@
 #   STACK_COLLECTD_EXTRA_CONF=     appended verbatim to collectd.conf (other plugins)
 #   STACK_READY_TIMEOUT=20         seconds to wait for collectd / Prometheus
 #   STACK_KEEP=0                   1: keep the temp dir (and print its path)
+#   STACK_LOGS_ON_SIGNAL=1         0: no log dump when the script ends by
+#                                  SIGHUP/SIGINT/SIGTERM (status 129/130/143)
 #   STACK_COLLECTD_LIBDIR=/usr/lib/collectd   STACK_TYPES_DB=/usr/share/collectd/types.db
 #   STACK_PROMETHEUS_BIN=/usr/bin/prometheus
+#   STACK_ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
+#   STACK_PROMETHEUS_PREFERRED_PORT=, STACK_ALERTMANAGER_PREFERRED_PORT=
+#                                  tried first when free (else a random port),
+#                                  e.g. for a stable Grafana data source URL
 #
 # State for callers (read only):
 #   STACK_DIR                      the temp dir (configs, logs, TSDB)
 #   STACK_COLLECTD_PORT, STACK_COLLECTD_URL (…/metrics), STACK_COLLECTD_PID
 #   STACK_PROMETHEUS_PORT, STACK_PROMETHEUS_URL, STACK_PROMETHEUS_PID
 #   STACK_NETNS[NAME]              the real netns name behind NAME
+#   STACK_ALERTMANAGER_PORT, STACK_ALERTMANAGER_PID (URL: STACK_ALERTMANAGER_URL)
+#   STACK_WEBHOOK_PORT, STACK_WEBHOOK_URL, STACK_WEBHOOK_PID, STACK_WEBHOOK_FILE
 #
 # Exit codes of the helpers that end the script: stack_die 1, stack_skip 77
 # (1 when CTWATCH_REQUIRE_KERNEL=1, so CI cannot skip silently).
@@ -59,13 +70,20 @@ STACK__LOADED=1
 : "${STACK_COLLECTD_EXTRA_CONF:=}"
 : "${STACK_READY_TIMEOUT:=20}"
 : "${STACK_KEEP:=0}"
+: "${STACK_LOGS_ON_SIGNAL:=1}"
 : "${STACK_COLLECTD_LIBDIR:=/usr/lib/collectd}"
 : "${STACK_TYPES_DB:=/usr/share/collectd/types.db}"
 : "${STACK_PROMETHEUS_BIN:=/usr/bin/prometheus}"
+: "${STACK_ALERTMANAGER_BIN:=/usr/bin/prometheus-alertmanager}"
+: "${STACK_PROMETHEUS_PREFERRED_PORT:=}"
+: "${STACK_ALERTMANAGER_PREFERRED_PORT:=}"
 
 STACK_DIR=""
 STACK_COLLECTD_PORT="" STACK_COLLECTD_URL="" STACK_COLLECTD_PID=""
 STACK_PROMETHEUS_PORT="" STACK_PROMETHEUS_URL="" STACK_PROMETHEUS_PID=""
+STACK_ALERTMANAGER_PORT="" STACK_ALERTMANAGER_PID=""
+STACK_WEBHOOK_PORT="" STACK_WEBHOOK_URL="" STACK_WEBHOOK_PID="" STACK_WEBHOOK_FILE=""
+STACK__LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 declare -gA STACK_NETNS=()
 STACK__PIDS=()              # every background process we started
 declare -gA STACK__PID_NAME=()
@@ -121,6 +139,10 @@ stack_require_prometheus() {
   [[ -x $STACK_PROMETHEUS_BIN ]] || stack_skip "$STACK_PROMETHEUS_BIN is missing (Debian: prometheus)"
 }
 
+stack_require_alertmanager() {
+  [[ -x $STACK_ALERTMANAGER_BIN ]] || stack_skip "$STACK_ALERTMANAGER_BIN is missing (Debian: prometheus-alertmanager)"
+}
+
 # ------------------------------------------------------------ lifecycle ----
 
 # Creates STACK_DIR and installs the EXIT/INT/TERM/HUP traps. The library owns
@@ -166,7 +188,8 @@ stack_cleanup() {
       stack_log "could not delete netns ${STACK_NETNS[$name]}"
   done
   STACK_NETNS=()
-  if ((rc != 0 && rc != 77)) && [[ -n $STACK_DIR ]]; then
+  if ((rc != 0 && rc != 77)) && [[ -n $STACK_DIR ]] &&
+    [[ $STACK_LOGS_ON_SIGNAL != 0 || ! $rc =~ ^(129|130|143)$ ]]; then
     stack_print_logs
   fi
   if [[ -n $STACK_DIR && -d $STACK_DIR ]]; then
@@ -188,6 +211,10 @@ stack_print_logs() {
   if [[ -s $STACK_DIR/prometheus.log ]]; then
     printf -- '----- prometheus log, last 60 lines (%s) -----\n' "$STACK_DIR/prometheus.log" >&2
     tail -n 60 "$STACK_DIR/prometheus.log" >&2
+  fi
+  if [[ -s $STACK_DIR/alertmanager.log ]]; then
+    printf -- '----- alertmanager log, last 40 lines (%s) -----\n' "$STACK_DIR/alertmanager.log" >&2
+    tail -n 40 "$STACK_DIR/alertmanager.log" >&2
   fi
   for f in "$STACK_DIR"/spawn-*.log; do
     [[ -s $f ]] || continue
@@ -275,6 +302,17 @@ stack_free_port() {
   done
   stack_log "no free port found"
   return 1
+}
+
+# stack__pick_port ATTEMPT PREFERRED: PREFERRED on the first attempt if it is
+# set and nothing listens on it, else stack_free_port.
+stack__pick_port() {
+  if [[ $1 == 1 && -n $2 && -z $(ss -Hltn "sport = :$2" 2>/dev/null) ]]; then
+    [[ -n $STACK_DIR ]] && printf '%s\n' "$2" >>"$STACK_DIR/ports"
+    printf '%s\n' "$2"
+    return 0
+  fi
+  stack_free_port
 }
 
 # ------------------------------------------------------------ namespaces ----
@@ -445,7 +483,7 @@ stack_prometheus() {
       { cat "$STACK_DIR/promtool.out" >&2; stack_die "promtool rejects $STACK_DIR/prometheus.yml"; }
   fi
   for attempt in 1 2 3; do
-    port=$(stack_free_port) || return 1
+    port=$(stack__pick_port "$attempt" "$STACK_PROMETHEUS_PREFERRED_PORT") || return 1
     : >"$STACK_DIR/prometheus.log"
     "$STACK_PROMETHEUS_BIN" --config.file="$STACK_DIR/prometheus.yml" \
       --storage.tsdb.path="$STACK_DIR/prometheus-data" \
@@ -499,6 +537,104 @@ stack__write_prometheus_yml() {  # RULES_FILE...
     printf 'scrape_configs:\n  - job_name: collectd\n    honor_labels: true\n'
     printf "    static_configs:\n      - targets: ['127.0.0.1:%s']\n" "$STACK_COLLECTD_PORT"
   } >"$y"
+}
+
+# ---------------------------------------------------------- alerting ----
+
+# stack_webhook_receiver [FILE]: starts tests/stack/webhook_receiver.py on
+# 127.0.0.1:<free port> (stack_spawn'ed as "webhook"). Every POST it gets is
+# appended to FILE (default $STACK_DIR/webhook.jsonl) as one JSON line
+# {"received": <unix time>, "path": "/<receiver>", "body": {...}}.
+# Sets STACK_WEBHOOK_PORT, STACK_WEBHOOK_URL (http://127.0.0.1:PORT, no
+# trailing slash), STACK_WEBHOOK_PID and STACK_WEBHOOK_FILE.
+stack_webhook_receiver() {
+  local file=${1:-$STACK_DIR/webhook.jsonl} attempt i port
+  [[ -n $STACK_DIR ]] || { stack_log "stack_webhook_receiver before stack_init"; return 1; }
+  [[ -z $STACK_WEBHOOK_PID ]] || { stack_log "the webhook receiver is already running"; return 1; }
+  : >"$file"
+  for attempt in 1 2 3; do
+    port=$(stack_free_port) || return 1
+    stack_spawn webhook python3 "$STACK__LIB_DIR/webhook_receiver.py" --port "$port" --out "$file" || return 1
+    STACK_WEBHOOK_PID=$STACK_SPAWN_PID
+    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
+      if ! kill -0 "$STACK_WEBHOOK_PID" 2>/dev/null; then
+        local rc=0
+        wait "$STACK_WEBHOOK_PID" 2>/dev/null || rc=$?
+        stack__forget_pid "$STACK_WEBHOOK_PID"
+        STACK_WEBHOOK_PID=""
+        ((rc == 98)) && { stack_log "webhook receiver: port $port taken; retrying with another port"; continue 2; }
+        stack_die "webhook receiver exited with status $rc: $(tail -n 3 "$STACK_DIR/spawn-webhook.log")"
+      fi
+      if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/-/ready" 2>/dev/null; then
+        STACK_WEBHOOK_PORT=$port
+        STACK_WEBHOOK_URL=http://127.0.0.1:$port
+        STACK_WEBHOOK_FILE=$file
+        stack_log "webhook receiver ready ($STACK_WEBHOOK_URL -> $file)"
+        return 0
+      fi
+      sleep 0.25
+    done
+    stack_die "webhook receiver not ready after ${STACK_READY_TIMEOUT} s"
+  done
+  stack_die "webhook receiver: no free port after 3 attempts"
+}
+
+# stack_alertmanager CONFIG: checks CONFIG with amtool (when installed) and
+# starts Alertmanager on 127.0.0.1:<free port>, clustering disabled
+# (--cluster.listen-address=), storage in $STACK_DIR/alertmanager-data, log
+# $STACK_DIR/alertmanager.log; waits for /-/ready. Sets
+# STACK_ALERTMANAGER_PORT, STACK_ALERTMANAGER_PID and STACK_ALERTMANAGER_URL,
+# so call it BEFORE stack_prometheus, which then sends its alerts there.
+stack_alertmanager() {
+  local config=$1 attempt i port
+  [[ -n $STACK_DIR ]] || { stack_log "stack_alertmanager before stack_init"; return 1; }
+  [[ -z $STACK_ALERTMANAGER_PID ]] || { stack_log "Alertmanager is already running"; return 1; }
+  [[ -f $config ]] || stack_die "Alertmanager config $config does not exist"
+  [[ -z $STACK_PROMETHEUS_PID ]] ||
+    stack_log "warning: Prometheus is already running; it does not know about this Alertmanager"
+  if command -v amtool >/dev/null 2>&1; then
+    amtool check-config "$config" >"$STACK_DIR/amtool.out" 2>&1 ||
+      { cat "$STACK_DIR/amtool.out" >&2; stack_die "amtool rejects $config"; }
+  fi
+  for attempt in 1 2 3; do
+    port=$(stack__pick_port "$attempt" "$STACK_ALERTMANAGER_PREFERRED_PORT") || return 1
+    : >"$STACK_DIR/alertmanager.log"
+    "$STACK_ALERTMANAGER_BIN" --config.file="$config" \
+      --storage.path="$STACK_DIR/alertmanager-data" \
+      --web.listen-address="127.0.0.1:$port" \
+      --cluster.listen-address= \
+      --log.level=info >"$STACK_DIR/alertmanager.log" 2>&1 &
+    STACK_ALERTMANAGER_PID=$!
+    stack__track_pid "$STACK_ALERTMANAGER_PID" alertmanager
+    STACK_ALERTMANAGER_PORT=$port
+    STACK_ALERTMANAGER_URL=http://127.0.0.1:$port
+    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
+      sleep 0.25
+      if ! kill -0 "$STACK_ALERTMANAGER_PID" 2>/dev/null; then
+        wait "$STACK_ALERTMANAGER_PID" 2>/dev/null || true
+        stack__forget_pid "$STACK_ALERTMANAGER_PID"
+        STACK_ALERTMANAGER_PID="" STACK_ALERTMANAGER_URL=""
+        if grep -q 'address already in use' "$STACK_DIR/alertmanager.log"; then
+          stack_log "Alertmanager could not listen on port $port; retrying with another port"
+          continue 2
+        fi
+        stack_die "Alertmanager exited during startup (see the log below)"
+      fi
+      if curl -fsS --max-time 2 -o /dev/null "$STACK_ALERTMANAGER_URL/-/ready" 2>/dev/null; then
+        stack_log "Alertmanager ready after $(((i + 1) * 250)) ms ($STACK_ALERTMANAGER_URL)"
+        return 0
+      fi
+    done
+    stack_die "Alertmanager not ready after ${STACK_READY_TIMEOUT} s"
+  done
+  stack_die "Alertmanager: no free port after 3 attempts"
+}
+
+# stack_am_alerts: prints Alertmanager's alerts (/api/v2/alerts, including
+# silenced and inhibited ones, with status.inhibitedBy) as a JSON array.
+stack_am_alerts() {
+  [[ -n $STACK_ALERTMANAGER_PID ]] || { stack_log "Alertmanager is not running"; return 1; }
+  curl -fsS --max-time 10 "$STACK_ALERTMANAGER_URL/api/v2/alerts?active=true&silenced=true&inhibited=true"
 }
 
 # ----------------------------------------------------------------- query ----
