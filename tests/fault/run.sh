@@ -11,6 +11,7 @@
 #               its root-side veth disappears within two intervals, collectd lives on
 #   rss         10,000 reads: collectd's RSS stays flat
 #   valgrind    clean shutdown with no leak from ctwatch.so under valgrind
+#   cli_get_only  the `ctwatch` command (path in $CTWATCH_CLI) sends only GETs too
 # Exit 0 pass, 1 fail, 77 skip (CTWATCH_REQUIRE_KERNEL=1 turns a skip into a failure).
 # Only namespaces made here are filled; nothing global is changed.
 set -euo pipefail
@@ -290,6 +291,25 @@ PY
     fail "valgrind: $ours error/leak records involve ctwatch.so"
   else
     ok "valgrind: clean shutdown, no error or leak from ctwatch.so ($(grep -o 'definitely lost: [0-9,]* bytes' "$work/valgrind.log" | head -1) overall)"
+  fi
+}
+
+scenario_cli_get_only() {
+  local cli=${CTWATCH_CLI:-} ns=ctwatch-fault-cli-$$ log=$work/spy-cli.txt
+  [[ -x $cli ]] || { fail "cli_get_only: CTWATCH_CLI does not name the ctwatch command"; return; }
+  make_ns "$ns"
+  if ! env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log" "$cli" --netns "$ns" --interval 1 --json > "$work/cli.json"; then
+    fail "cli_get_only: ctwatch --netns $ns failed"
+    return
+  fi
+  local types
+  types=$(awk '{print $1}' "$log" | sort | uniq -c | tr '\n' ' ')
+  if awk '$1 != "0101" && $1 != "0104" && $1 != "0105" {bad=1} END {exit bad ? 0 : 1}' "$log"; then
+    fail "cli_get_only: a non-GET message was sent: $types"
+  elif [[ $(count "$log" '^0101 ') -lt 1 || $(count "$log" '^0105 ') -lt 2 ]]; then
+    fail "cli_get_only: expected a dump and two stats reads, saw: $types"
+  else
+    ok "cli_get_only: $(wc -l < "$log") messages, all GETs ($types)"
   fi
 }
 
