@@ -27,28 +27,15 @@
 # CTWATCH_REQUIRE_KERNEL=1 a skip is a failure.
 set -euo pipefail
 
-readonly COLLECTD_LIBDIR=${COLLECTD_LIBDIR:-/usr/lib/collectd}
-readonly TYPES_DB=${TYPES_DB:-/usr/share/collectd/types.db}
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, ...
+# shellcheck source=tests/stack/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
 
 PLUGIN_SO=""
 WORK=""
-FAILURES=0
 T_READS_CONFIG=1      # does `collectd -t` read the config? (see above)
 RC=0                  # of the last run_collectd
 OUT=""                # its stdout, stderr and log file, for the checks
-
-log() { printf '%s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { printf 'ok:   %s\n' "$*"; }
-die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
 
 parse_args() {
   if (($# != 1)) || [[ $1 == -* ]]; then
@@ -60,13 +47,7 @@ parse_args() {
 }
 
 check_prerequisites() {
-  export PATH=$PATH:/usr/sbin:/sbin
-  command -v collectd >/dev/null || skip "collectd is not installed (Debian: collectd-core)"
-  local p
-  for p in logfile csv; do
-    [[ -f $COLLECTD_LIBDIR/$p.so ]] || skip "$COLLECTD_LIBDIR/$p.so is missing (Debian: collectd-core)"
-  done
-  [[ -f $TYPES_DB ]] || skip "$TYPES_DB is missing (Debian: collectd-core)"
+  require_collectd logfile csv
 }
 
 cleanup() {
@@ -75,37 +56,21 @@ cleanup() {
   exit "$rc"
 }
 
-# collectd loads only regular files from PluginDir (symlinks are refused),
-# hence copies. csv is there only so that -T has a write plugin: without one
-# every dispatched value is logged as an error.
+# csv is there only so that -T has a write plugin: without one every
+# dispatched value is logged as an error.
 prepare() {
   WORK=$(mktemp -d /tmp/ctwatch-config.XXXXXX)
   trap cleanup EXIT
   trap 'exit 1' INT TERM HUP
-  mkdir -p "$WORK/plugins" "$WORK/base" "$WORK/csv" "$WORK/netns"
-  cp "$PLUGIN_SO" "$WORK/plugins/ctwatch.so"
-  cp "$COLLECTD_LIBDIR/logfile.so" "$COLLECTD_LIBDIR/csv.so" "$WORK/plugins/"
+  mkdir -p "$WORK/csv" "$WORK/netns"
+  prepare_plugin_dir "$WORK" "$PLUGIN_SO" logfile csv
 }
 
 # write_conf BLOCK: a complete collectd.conf whose <Plugin ctwatch> holds BLOCK.
 write_conf() {
-  cat >"$WORK/collectd.conf" <<EOF
-Hostname "ctwatch-e2e"
-FQDNLookup false
-Interval 1
-BaseDir "$WORK/base"
-PIDFile "$WORK/collectd.pid"
-PluginDir "$WORK/plugins"
-TypesDB "$TYPES_DB"
-AutoLoadPlugin false
-
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "$WORK/collectd.log"
-  Timestamp false
-  PrintSeverity true
-</Plugin>
+  {
+    collectd_conf_head "$WORK" ctwatch-e2e false
+    cat <<EOF
 
 LoadPlugin csv
 <Plugin csv>
@@ -117,6 +82,7 @@ LoadPlugin ctwatch
 $1
 </Plugin>
 EOF
+  } >"$WORK/collectd.conf"
 }
 
 # run_collectd ARGS...: runs collectd on $WORK/collectd.conf (10 s at most),

@@ -21,6 +21,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stop_pid, ...
+# shellcheck source=tests/stack/common.sh
+source "$HERE/../stack/common.sh"
 readonly EXPECTED=$HERE/expected.prom
 readonly TRAFFIC_PY=$HERE/traffic.py
 readonly NS=ctwatch-e2e-$$
@@ -28,8 +31,6 @@ readonly NS_PATH=/var/run/netns/$NS
 readonly NS_LABEL=e2e                 # the Namespace name in <Plugin ctwatch>
 readonly HOST_LABEL=host              # ctwatch's label for collectd's own namespace
 readonly COLLECTD_HOSTNAME=ctwatch-e2e
-readonly COLLECTD_LIBDIR=${COLLECTD_LIBDIR:-/usr/lib/collectd}
-readonly TYPES_DB=${TYPES_DB:-/usr/share/collectd/types.db}
 readonly READY_TIMEOUT=20             # seconds to wait for both censuses
 # What traffic.py leaves in the namespace (stable for minutes).
 readonly N_ESTABLISHED=3 N_TIME_WAIT=1 N_UDP=2
@@ -41,25 +42,7 @@ WORK=""
 NS_CREATED=0
 COLLECTD_PID=""
 TRAFFIC_PID=""
-FAILURES=0
 PORT=""
-
-log() { printf '%s\n' "$*"; }
-# A check that failed: reported, counted, and the run goes on so one run
-# shows every broken check.
-fail() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { printf 'ok:   %s\n' "$*"; }
-# Setup that cannot go on.
-die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-# A missing prerequisite: skip, unless the caller insists the test must run.
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
 
 usage() {
   printf 'usage: %s PLUGIN_SO [-k] [-u]\n' "$(basename "$0")" >&2
@@ -84,43 +67,17 @@ parse_args() {
 
 check_prerequisites() {
   ((EUID == 0)) || skip "needs root (network namespaces, ctnetlink, setns)"
-  export PATH=$PATH:/usr/sbin:/sbin
-  command -v collectd >/dev/null || skip "collectd is not installed (Debian: collectd-core)"
-  local p
-  for p in logfile write_prometheus; do
-    [[ -f $COLLECTD_LIBDIR/$p.so ]] || skip "$COLLECTD_LIBDIR/$p.so is missing (Debian: collectd-core)"
-  done
+  require_collectd logfile write_prometheus
   # collectd-core does not depend on write_prometheus's libraries; without
   # them the plugin fails to load and there is nothing to scrape.
   if ldd "$COLLECTD_LIBDIR/write_prometheus.so" | grep -q 'not found'; then
     skip "write_prometheus.so lacks libraries (Debian: libprotobuf-c1 libmicrohttpd12): $(
       ldd "$COLLECTD_LIBDIR/write_prometheus.so" | grep 'not found' | awk '{print $1}' | tr '\n' ' ')"
   fi
-  [[ -f $TYPES_DB ]] || skip "$TYPES_DB is missing (Debian: collectd-core)"
-  local tool pkg
-  for tool in ip:iproute2 nft:nftables conntrack:conntrack curl:curl python3:python3 promtool:prometheus; do
-    pkg=${tool#*:}; tool=${tool%%:*}
-    command -v "$tool" >/dev/null || skip "$tool is not installed (Debian: $pkg)"
-  done
+  require_tools ip:iproute2 nft:nftables conntrack:conntrack curl:curl python3:python3 promtool:prometheus
 }
 
 # ---------------------------------------------------------------- cleanup --
-
-stop_pid() {  # PID NAME: TERM, then KILL after 5 s; returns the exit status
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$2 (pid $pid) ignored SIGTERM for 5 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  local rc=0
-  wait "$pid" 2>/dev/null || rc=$?
-  return "$rc"
-}
 
 cleanup() {
   local rc=$?
@@ -132,9 +89,7 @@ cleanup() {
   # namespace and its conntrack table and nft rules go with it.
   ((NS_CREATED)) && ip netns del "$NS"
   if ((rc != 0 && rc != 77)) && [[ -n $WORK && -s $WORK/collectd.log ]]; then
-    printf '\n----- collectd log (%s) -----\n' "$WORK/collectd.log" >&2
-    cat "$WORK/collectd.log" >&2
-    printf -- '----- end of collectd log -----\n' >&2
+    dump_file "$WORK/collectd.log" "collectd log"
   fi
   if [[ -n $WORK ]]; then
     if ((KEEP)); then log "kept $WORK"; else rm -rf "$WORK"; fi
@@ -148,16 +103,7 @@ cleanup() {
 # "ct state" rule on output (locally generated packets) and input is what
 # makes the namespace's table exist and fill.
 setup_namespace() {
-  ip netns add "$NS" 2>"$WORK/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$WORK/netns.err")"
-  NS_CREATED=1
-  ip -n "$NS" link set lo up
-  local hook
-  ip netns exec "$NS" nft add table inet ctwatch_e2e
-  for hook in output input; do
-    ip netns exec "$NS" nft add chain inet ctwatch_e2e "$hook" "{ type filter hook $hook priority 0; }"
-    ip netns exec "$NS" nft add rule inet ctwatch_e2e "$hook" ct state new counter
-  done
+  setup_test_netns "$NS" ctwatch_e2e "$WORK/netns.err"
   # nft autoloads nf_conntrack for the ct rule; without it there is nothing to test.
   [[ -r /proc/sys/net/netfilter/nf_conntrack_max ]] || skip "the kernel has no nf_conntrack"
 }
@@ -177,38 +123,11 @@ start_traffic() {
   die "traffic.py did not set up its connections"
 }
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# collectd only loads regular files from PluginDir (a symlink is refused as
-# "is not a regular file"), so the plugins are copied.
-prepare_plugin_dir() {
-  mkdir -p "$WORK/plugins" "$WORK/base"
-  cp "$PLUGIN_SO" "$WORK/plugins/ctwatch.so"
-  cp "$COLLECTD_LIBDIR/logfile.so" "$COLLECTD_LIBDIR/write_prometheus.so" "$WORK/plugins/"
-}
-
 write_config() {
-  cat >"$WORK/collectd.conf" <<EOF
-# Generated by tests/e2e/run.sh
-Hostname "$COLLECTD_HOSTNAME"
-FQDNLookup false
-Interval 1
-BaseDir "$WORK/base"
-PIDFile "$WORK/collectd.pid"
-PluginDir "$WORK/plugins"
-TypesDB "$TYPES_DB"
-AutoLoadPlugin false
-
-# First, so that every later message goes to the file.
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "$WORK/collectd.log"
-  Timestamp true
-  PrintSeverity true
-</Plugin>
+  {
+    printf '# Generated by tests/e2e/run.sh\n'
+    collectd_conf_head "$WORK" "$COLLECTD_HOSTNAME"
+    cat <<EOF
 
 LoadPlugin write_prometheus
 <Plugin write_prometheus>
@@ -229,6 +148,7 @@ LoadPlugin ctwatch
   Timeout 2
 </Plugin>
 EOF
+  } >"$WORK/collectd.conf"
 }
 
 scrape() {  # OUT: one scrape of /metrics; fails if nothing answers
@@ -605,7 +525,7 @@ main() {
   local t0=$SECONDS
   setup_namespace
   start_traffic
-  prepare_plugin_dir
+  prepare_plugin_dir "$WORK" "$PLUGIN_SO" logfile write_prometheus
   start_collectd
   take_scrape "$WORK/scrape.prom"
 

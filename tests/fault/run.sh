@@ -15,6 +15,9 @@
 # Exit 0 pass, 1 fail, 77 skip (CTWATCH_REQUIRE_KERNEL=1 turns a skip into a failure).
 # Only namespaces made here are filled; nothing global is changed.
 set -euo pipefail
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, free_port, ...
+# shellcheck source=tests/stack/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
 plugin=${1:?usage: run.sh PLUGIN_SO SPY_SO FILL_TOOL [scenario...]}
 spy=${2:?}
 fill=${3:?}
@@ -22,25 +25,20 @@ shift 3
 scenarios=("$@")
 ((${#scenarios[@]})) || scenarios=(get_only no_answer no_cap netns_gone rss valgrind)
 
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then echo "FAIL: $* (CTWATCH_REQUIRE_KERNEL=1)"; exit 1; fi
-  echo "SKIP: $*"; exit 77
-}
 [[ $(id -u) -eq 0 ]] || skip "needs root"
 for t in collectd ip nft curl setpriv valgrind python3; do command -v "$t" >/dev/null || skip "$t missing"; done
-[[ -f /usr/lib/collectd/write_prometheus.so ]] || skip "write_prometheus.so missing (collectd-core)"
+[[ -f $COLLECTD_LIBDIR/write_prometheus.so ]] || skip "write_prometheus.so missing (collectd-core)"
 
 work=$(mktemp -d /tmp/ctwatch-fault.XXXXXX)
 pids=()
 namespaces=()
-failures=0
 cleanup() {
   local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for n in "${namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del ctwf$$ 2>/dev/null || true
-  if ((rc != 0 || failures != 0)); then
+  if ((rc != 0 || FAILURES != 0)); then
     for l in "$work"/*.log; do [[ -f $l ]] && { echo "---- $l"; tail -40 "$l"; }; done
   fi
   rm -rf "$work"
@@ -48,20 +46,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok:   $*"; }
-
-mkdir -p "$work/plugins"
-cp "$plugin" /usr/lib/collectd/logfile.so /usr/lib/collectd/write_prometheus.so /usr/lib/collectd/load.so "$work/plugins/"
-
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 20000))
-    ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
-  done
-  return 1
-}
+prepare_plugin_dir "$work" "$plugin" logfile write_prometheus load
 
 make_ns() {  # make_ns NAME: a namespace with conntrack active and some entries
   ip netns add "$1"
@@ -78,7 +63,7 @@ Hostname "ctwatch-fault"
 BaseDir "$work"
 PIDFile "$work/$name.pid"
 PluginDir "$work/plugins"
-TypesDB "/usr/share/collectd/types.db"
+TypesDB "$TYPES_DB"
 Interval $interval
 LoadPlugin logfile
 <Plugin logfile>
@@ -110,7 +95,11 @@ stop_collectd() {
   wait "$cpid" 2>/dev/null || true
 }
 
-count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+count() {  # FILE PATTERN -> matching lines, 0 when the file does not exist yet
+  local n
+  n=$(grep -c -- "$2" "$1" 2>/dev/null) || true
+  echo "${n:-0}"
+}
 
 scenario_get_only() {
   local ns=ctwatch-fault-get-$$ log=$work/spy-get.txt
@@ -130,7 +119,7 @@ scenario_get_only() {
   elif [[ $(count "$log" '^0101 ') -lt 2 || $(count "$log" '^0104 ') -lt 4 || $(count "$log" '^0105 ') -lt 4 ]]; then
     fail "get_only: expected dumps, stats and per-CPU stats for both namespaces, saw: $types"
   else
-    ok "get_only: $(wc -l < "$log") messages, all GETs ($types)"
+    pass "get_only: $(wc -l < "$log") messages, all GETs ($types)"
   fi
 }
 
@@ -157,7 +146,7 @@ scenario_no_answer() {
   elif ((ctw != 0)); then
     fail "no_answer: $ctw ctwatch values dispatched although the kernel never answered"
   else
-    ok "no_answer: load kept updating, one log line, no ctwatch read overran"
+    pass "no_answer: load kept updating, one log line, no ctwatch read overran"
   fi
 }
 
@@ -182,7 +171,7 @@ scenario_no_cap() {
   elif [[ $(grep -c 'ctwatch' "$log") -gt 3 ]]; then
     fail "no_cap: too many ctwatch log lines: $(grep ctwatch "$log")"
   else
-    ok "no_cap: /proc fallback, one line: $(grep -o 'ctnetlink refused.*' "$log" | cut -c1-80)..."
+    pass "no_cap: /proc fallback, one line: $(grep -o 'ctnetlink refused.*' "$log" | cut -c1-80)..."
   fi
 }
 
@@ -218,7 +207,7 @@ scenario_netns_gone() {
   elif [[ $(count "$log" '"gone"') -gt 3 ]]; then
     fail "netns_gone: the vanished namespace keeps being logged: $(grep '"gone"' "$log")"
   else
-    ok "netns_gone: veth gone within ${waited}s, one INFO line, collectd alive"
+    pass "netns_gone: veth gone within ${waited}s, one INFO line, collectd alive"
   fi
 }
 
@@ -253,10 +242,13 @@ scenario_rss() {
   stop_collectd
   if [[ -z $r1 || -z $r2 ]]; then
     fail "rss: collectd did not reach 10,000 reads (got $(reads))"
-  elif ((k2 > k1 + 128)); then
+  # 512 KiB over 5,000 reads: a leak of ~100 bytes per read fails this (the
+  # valgrind scenario finds smaller ones); less would trip over glibc arena
+  # noise on a loaded machine (seen: +72 KiB quiet, +184 KiB loaded).
+  elif ((k2 > k1 + 512)); then
     fail "rss: grew from $k1 KiB at $r1 reads to $k2 KiB at $r2 reads"
   else
-    ok "rss: $k1 KiB at $r1 reads, $k2 KiB at $r2 reads"
+    pass "rss: $k1 KiB at $r1 reads, $k2 KiB at $r2 reads"
   fi
 }
 
@@ -290,7 +282,7 @@ PY
   elif ((ours != 0)); then
     fail "valgrind: $ours error/leak records involve ctwatch.so"
   else
-    ok "valgrind: clean shutdown, no error or leak from ctwatch.so ($(grep -o 'definitely lost: [0-9,]* bytes' "$work/valgrind.log" | head -1) overall)"
+    pass "valgrind: clean shutdown, no error or leak from ctwatch.so ($(grep -o 'definitely lost: [0-9,]* bytes' "$work/valgrind.log" | head -1) overall)"
   fi
 }
 
@@ -309,12 +301,12 @@ scenario_cli_get_only() {
   elif [[ $(count "$log" '^0101 ') -lt 1 || $(count "$log" '^0105 ') -lt 2 ]]; then
     fail "cli_get_only: expected a dump and two stats reads, saw: $types"
   else
-    ok "cli_get_only: $(wc -l < "$log") messages, all GETs ($types)"
+    pass "cli_get_only: $(wc -l < "$log") messages, all GETs ($types)"
   fi
 }
 
 for s in "${scenarios[@]}"; do
   "scenario_$s"
 done
-echo "fault: $(( ${#scenarios[@]} - failures )) passed, $failures failed"
-((failures == 0))
+echo "fault: $(( ${#scenarios[@]} - FAILURES )) passed, $FAILURES failed"
+((FAILURES == 0))

@@ -92,20 +92,15 @@ STACK__HOOKS=()             # stack_on_cleanup commands, run last-in first-out
 STACK__CLEANED=0
 STACK__PLUGIN_SO="" STACK__PLUGIN_SNIPPET=""
 
-export PATH=$PATH:/usr/sbin:/sbin
+# The shared skip/die conventions (and PATH with /usr/sbin:/sbin).
+# shellcheck source=tests/stack/common.sh
+source "$STACK__LIB_DIR/common.sh"
 
 # ------------------------------------------------------------ messages ----
 
 stack_log() { printf '[stack] %s\n' "$*" >&2; }
-stack_die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-stack_skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
+stack_die() { die "$@"; }     # common.sh: "FAIL: ..." on stderr, exit 1
+stack_skip() { skip "$@"; }   # common.sh: exit 77, or 1 with CTWATCH_REQUIRE_KERNEL=1
 
 # ------------------------------------------------------- prerequisites ----
 

@@ -35,14 +35,15 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stop_pid, ...
+# shellcheck source=tests/stack/common.sh
+source "$HERE/../stack/common.sh"
 readonly SNIPPET=${CTWATCH_THRESHOLDS:-$HERE/../../rules/collectd/ctwatch-thresholds.conf}
 readonly NS=ctwatch-thr-$$
 readonly NS_PATH=/var/run/netns/$NS
 readonly NS_LABEL=thr                 # the Namespace name in <Plugin ctwatch>
 readonly HOST_LABEL=host              # ctwatch's label for collectd's own namespace
 readonly COLLECTD_HOSTNAME=ctwatch-thr
-readonly COLLECTD_LIBDIR=${COLLECTD_LIBDIR:-/usr/lib/collectd}
-readonly TYPES_DB=${TYPES_DB:-/usr/share/collectd/types.db}
 readonly SYSCTL_MAX=/proc/sys/net/netfilter/nf_conntrack_max
 readonly SYSCTL_COUNT=/proc/sys/net/netfilter/nf_conntrack_count
 # Latency windows (seconds from a crossing to its notification), at Interval 1:
@@ -75,24 +76,10 @@ COLLECTD_PID=""
 SENDER_PID=""
 ORIG_MAX=""                           # set once we are about to lower it
 LIMIT=""                              # our lowered nf_conntrack_max
-FAILURES=0
 T0=""                                 # epoch seconds (float) of the script start
 CURSOR=0                              # notifications consumed so far
 LAST_SEEN=""                          # when await last saw an expected notification
 TIMELINE=()
-
-log() { printf '%s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { printf 'ok:   %s\n' "$*"; }
-die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
 
 now() { date +%s.%N; }
 # Seconds since T0 (or since $2), with one decimal.
@@ -127,18 +114,8 @@ parse_args() {
 
 check_prerequisites() {
   ((EUID == 0)) || skip "needs root (network namespaces, ctnetlink, nf_conntrack_max)"
-  export PATH=$PATH:/usr/sbin:/sbin
-  command -v collectd >/dev/null || skip "collectd is not installed (Debian: collectd-core)"
-  local p
-  for p in logfile threshold; do
-    [[ -f $COLLECTD_LIBDIR/$p.so ]] || skip "$COLLECTD_LIBDIR/$p.so is missing (Debian: collectd-core)"
-  done
-  [[ -f $TYPES_DB ]] || skip "$TYPES_DB is missing (Debian: collectd-core)"
-  local tool pkg
-  for tool in ip:iproute2 nft:nftables conntrack:conntrack; do
-    pkg=${tool#*:}; tool=${tool%%:*}
-    command -v "$tool" >/dev/null || skip "$tool is not installed (Debian: $pkg)"
-  done
+  require_collectd logfile threshold
+  require_tools ip:iproute2 nft:nftables conntrack:conntrack
 }
 
 # ---------------------------------------------------------------- cleanup --
@@ -161,22 +138,6 @@ restore_max() {
   ORIG_MAX=""
 }
 
-stop_pid() {  # PID NAME: TERM, then KILL after 5 s; returns the exit status
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$2 (pid $pid) ignored SIGTERM for 5 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  local rc=0
-  wait "$pid" 2>/dev/null || rc=$?
-  return "$rc"
-}
-
 cleanup() {
   local rc=$?
   set +e
@@ -188,11 +149,7 @@ cleanup() {
   # namespace goes, and with it its conntrack table and nft rules.
   ((NS_CREATED)) && ip netns del "$NS"
   if ((rc != 0 && rc != 77)) && [[ -n $WORK ]]; then
-    if [[ -s $WORK/collectd.log ]]; then
-      printf '\n----- collectd log (%s) -----\n' "$WORK/collectd.log" >&2
-      cat "$WORK/collectd.log" >&2
-      printf -- '----- end of collectd log -----\n' >&2
-    fi
+    [[ -s $WORK/collectd.log ]] && dump_file "$WORK/collectd.log" "collectd log"
     [[ -s $WORK/collectd.stdout ]] && { printf -- '----- collectd stdout/stderr -----\n'; cat "$WORK/collectd.stdout"; } >&2
     if [[ -s $WORK/collectd.log ]]; then
       parse_notifications >"$WORK/notifications.tsv"
@@ -210,28 +167,11 @@ cleanup() {
 # ------------------------------------------------------------------ setup --
 
 setup_namespace() {
-  ip netns add "$NS" 2>"$WORK/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$WORK/netns.err")"
-  NS_CREATED=1
-  ip -n "$NS" link set lo up
   # A "ct state" rule makes sure conntrack is instantiated in the namespace
   # (built-in conntrack has a table anyway; a modular one may need the rule).
-  local hook
-  ip netns exec "$NS" nft add table inet ctwatch_thr
-  for hook in output input; do
-    ip netns exec "$NS" nft add chain inet ctwatch_thr "$hook" "{ type filter hook $hook priority 0; }"
-    ip netns exec "$NS" nft add rule inet ctwatch_thr "$hook" ct state new counter
-  done
+  setup_test_netns "$NS" ctwatch_thr "$WORK/netns.err"
   [[ -r $SYSCTL_MAX ]] || skip "the kernel has no nf_conntrack"
   [[ -w $SYSCTL_MAX ]] || skip "$SYSCTL_MAX is not writable here (not the initial network namespace?)"
-}
-
-# collectd only loads regular files from PluginDir (a symlink is refused as
-# "is not a regular file"), so the plugins are copied.
-prepare_plugin_dir() {
-  mkdir -p "$WORK/plugins" "$WORK/base"
-  cp "$PLUGIN_SO" "$WORK/plugins/ctwatch.so"
-  cp "$COLLECTD_LIBDIR/logfile.so" "$COLLECTD_LIBDIR/threshold.so" "$WORK/plugins/"
 }
 
 # The notification sink is the logfile plugin: it registers a notification
@@ -242,24 +182,10 @@ prepare_plugin_dir() {
 # notification, so concurrent notifications can land out of order or
 # interleaved in a file.)
 write_config() {
-  cat >"$WORK/collectd.conf" <<EOF
-# Generated by tests/thresholds/run.sh
-Hostname "$COLLECTD_HOSTNAME"
-FQDNLookup false
-Interval 1
-BaseDir "$WORK/base"
-PIDFile "$WORK/collectd.pid"
-PluginDir "$WORK/plugins"
-TypesDB "$TYPES_DB"
-AutoLoadPlugin false
-
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "$WORK/collectd.log"
-  Timestamp true
-  PrintSeverity true
-</Plugin>
+  {
+    printf '# Generated by tests/thresholds/run.sh\n'
+    collectd_conf_head "$WORK" "$COLLECTD_HOSTNAME"
+    cat <<EOF
 
 LoadPlugin ctwatch
 <Plugin ctwatch>
@@ -270,6 +196,7 @@ LoadPlugin ctwatch
 # The snippet under test, as shipped (it loads the threshold plugin itself).
 Include "$SNIPPET"
 EOF
+  } >"$WORK/collectd.conf"
 }
 
 start_collectd() {
@@ -463,7 +390,7 @@ main() {
   trap 'exit 1' INT TERM HUP   # runs cleanup (and so restore_max) through the EXIT trap
 
   setup_namespace
-  prepare_plugin_dir
+  prepare_plugin_dir "$WORK" "$PLUGIN_SO" logfile threshold
   write_config
   start_collectd
 
