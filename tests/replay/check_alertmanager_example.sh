@@ -24,14 +24,9 @@ REPO=$(cd "$HERE/../.." && pwd)
 EXAMPLE=${1:-$REPO/rules/alertmanager/alertmanager.example.yml}
 RULES=${2:-$REPO/rules/prometheus/ctwatch.rules.yml}
 
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
+# skip (exit 77; a failure under CTWATCH_REQUIRE_KERNEL=1) and friends.
+# shellcheck source=../stack/common.sh
+. "$REPO/tests/stack/common.sh"
 command -v amtool >/dev/null || skip "amtool is not installed (Debian: prometheus-alertmanager)"
 command -v python3 >/dev/null || skip "python3 is not installed"
 [[ -f $EXAMPLE && -f $RULES ]] || { printf 'FAIL: %s or %s does not exist\n' "$EXAMPLE" "$RULES" >&2; exit 1; }
