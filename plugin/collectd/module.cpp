@@ -150,6 +150,8 @@ int init_cb() noexcept {
       log_line(LOG_ERR, "cannot register the read callback");
       return -1;
     }
+    // The fast sampler (StatsInterval); stopped when collectd frees State.
+    st->monitor.start();
     return 0;
   } catch (const std::exception& e) {
     log_line(LOG_ERR, std::string("init failed: ") + e.what());

@@ -107,6 +107,11 @@ Result<Config> parse_config(const ConfigItem& block) {
       if (!v) return v.error();
       if (*v != std::floor(*v)) return bad(item, "expected a whole number from 0 to 1000");
       cfg.top_peers = static_cast<std::size_t>(*v);
+    } else if (key_is(item, "StatsInterval")) {
+      auto v = get_number(item, 0, 60);
+      if (!v) return v.error();
+      if (*v != 0 && *v < 0.25) return bad(item, "expected 0 (off) or a number from 0.25 to 60");
+      cfg.stats_interval = *v;
     } else if (key_is(item, "Source")) {
       auto v = get_string(item);
       if (!v) return v.error();
@@ -134,7 +139,7 @@ Result<Config> parse_config(const ConfigItem& block) {
     } else {
       return Error{EINVAL, "unknown option \"" + item.key + "\" (value " + describe(item) +
                                "); known options: Census, CensusInterval, CensusBudget, "
-                               "Namespace, NamespaceDir, NamespaceCensus, Source, Timeout, TopPeers"};
+                               "Namespace, NamespaceDir, NamespaceCensus, Source, StatsInterval, Timeout, TopPeers"};
     }
   }
   return cfg;

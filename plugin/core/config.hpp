@@ -49,6 +49,10 @@ struct Config {
   // TopPeers: how many top sources and destinations each census reports
   // (0..1000, 0 = off). Counted only where the census runs.
   std::size_t top_peers = 5;
+  // StatsInterval: seconds between two fast samples of every namespace's
+  // entry count (peak and time to full), independent of collectd's
+  // Interval; 0 = only the read's own sample.
+  double stats_interval = 1;
 };
 
 Result<Config> parse_config(const ConfigItem& block);

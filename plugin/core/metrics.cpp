@@ -29,6 +29,10 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
   out.reserve(48);
   if (s.entries) out.push_back(gauge("conntrack", "entries", static_cast<double>(*s.entries)));
   if (s.max_entries) out.push_back(gauge("conntrack", "max", static_cast<double>(*s.max_entries)));
+  if (s.peak_entries) out.push_back(gauge("conntrack", "peak", static_cast<double>(*s.peak_entries)));
+  // +infinity ("not growing") goes out as is: write_prometheus prints +Inf,
+  // and no `< N` threshold mistakes it for soon.
+  if (s.seconds_to_full) out.push_back(gauge("duration", "time_to_full", *s.seconds_to_full));
   if (s.entries && s.max_entries && *s.max_entries > 0)
     out.push_back(gauge("percent", "used",
                         100.0 * static_cast<double>(*s.entries) / static_cast<double>(*s.max_entries)));

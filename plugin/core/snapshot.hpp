@@ -35,6 +35,12 @@ struct Snapshot {
   Source source = Source::Netlink;
   std::optional<std::uint64_t> entries;
   std::optional<std::uint64_t> max_entries;
+  // From the fast sampler (Monitor, StatsInterval): the largest entry count
+  // seen since the previous read, this read's own included, and the
+  // FillTrend estimate of seconds until the table is full (+infinity when
+  // it is not growing; absent until there are enough samples).
+  std::optional<std::uint64_t> peak_entries;
+  std::optional<double> seconds_to_full;
   CounterTotals counters{};
   std::array<std::optional<std::uint64_t>, kTunableCount> tunables{};
   std::optional<CensusSample> census;  // only in the read that took a census

@@ -2,10 +2,13 @@
 #include "source/monitor.hpp"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -28,6 +31,35 @@ std::string fmt_seconds(double s) {
   return buf;
 }
 
+std::string fmt_percent(double part, double whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f %%", whole > 0 ? 100.0 * part / whole : 0.0);
+  return buf;
+}
+
+std::chrono::steady_clock::time_point after(double seconds) {
+  return std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// "TIME_WAIT 81 % of 212000 entries; top source 10.0.0.2 (150000),
+// top destination 10.0.0.3:8080 (160000)"
+std::string describe_census(const core::Census& c) {
+  std::string s = "TIME_WAIT " + fmt_percent(static_cast<double>(c.tcp_states[core::kTcpTimeWait]),
+                                             static_cast<double>(c.entries)) +
+                  " of " + std::to_string(c.entries) + " entries";
+  if (c.top_peers) {
+    const auto& src = c.top_peers->sources.top;
+    const auto& dst = c.top_peers->destinations.top;
+    if (!src.empty())
+      s += "; top source " + core::format_address(src.front().key) + " (" + std::to_string(src.front().count) + ")";
+    if (!dst.empty())
+      s += ", top destination " + core::format_endpoint(dst.front().key) + " (" +
+           std::to_string(dst.front().count) + ")";
+  }
+  return s;
+}
+
 }  // namespace
 
 Monitor::Monitor(core::Config cfg, LogFn log, std::string proc_root)
@@ -41,9 +73,66 @@ Monitor::Monitor(core::Config cfg, LogFn log, std::string proc_root)
   opt_.mode = cfg_.source;
   opt_.timeout = cfg_.timeout;
   opt_.proc_root = std::move(proc_root);
+  // Without the fast sampler the trend sees one sample per read; collectd's
+  // default Interval is 10 s.
+  trend_opt_.sample_interval = cfg_.stats_interval > 0 ? cfg_.stats_interval : 10;
   namespaces_.push_back(Tracked{std::string(core::kHostLabel), "", false});
   for (const auto& n : cfg_.namespaces)
     namespaces_.push_back(Tracked{n.name, n.path, false});
+}
+
+Monitor::~Monitor() { stop(); }
+
+void Monitor::start() {
+  if (cfg_.stats_interval <= 0 || fast_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lk(fast_mu_);
+    fast_stop_ = false;
+  }
+  // The thread inherits the creator's signal mask: block everything while
+  // creating it, so a signal meant for collectd never runs on our thread.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  try {
+    fast_ = std::thread([this] { fast_loop(); });
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    throw;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void Monitor::stop() {
+  if (!fast_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lk(fast_mu_);
+    fast_stop_ = true;
+  }
+  fast_cv_.notify_all();
+  fast_.join();
+}
+
+void Monitor::fast_loop() {
+  const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(cfg_.stats_interval));
+  auto next = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> lk(fast_mu_);
+  while (!fast_stop_) {
+    lk.unlock();
+    try {
+      tick();
+    } catch (const std::exception& e) {
+      log_(LogLevel::Error, std::string("fast sampler: ") + e.what());
+    }
+    lk.lock();
+    // Fixed rate; after an overrun (a slow kernel) start again from now
+    // rather than firing a burst of catch-up ticks.
+    next += period;
+    const auto t = std::chrono::steady_clock::now();
+    if (next < t) next = t + period;
+    fast_cv_.wait_until(lk, next, [this] { return fast_stop_; });
+  }
 }
 
 double Monitor::now() const {
@@ -51,9 +140,10 @@ double Monitor::now() const {
 }
 
 std::vector<std::string> Monitor::labels() const {
+  std::lock_guard<std::mutex> lk(list_mu_);
   std::vector<std::string> out;
   for (const auto& n : namespaces_)
-    if (n.sampler) out.push_back(n.label);
+    if (n.live) out.push_back(n.label);
   return out;
 }
 
@@ -65,10 +155,23 @@ bool Monitor::census_enabled(const Tracked& ns) const {
 
 void Monitor::refresh_namespaces(double t) {
   for (auto& ns : namespaces_) {
-    if (ns.sampler && !ns.sampler->still_same()) {
+    if (!ns.live) continue;
+    bool same;
+    {
+      std::lock_guard<std::mutex> io(ns.live->io);
+      same = ns.live->sampler->still_same();
+    }
+    if (!same) {
       log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path +
                                ") is gone or was replaced; closed its sockets and stopped sampling it");
-      ns.sampler.reset();
+      {
+        // The fast sampler may hold a reference a little longer; the
+        // sockets go now.
+        std::lock_guard<std::mutex> io(ns.live->io);
+        ns.live->sampler.reset();
+      }
+      std::lock_guard<std::mutex> lk(list_mu_);
+      ns.live.reset();
       // The drop was logged; a failing re-open is not news until the backoff.
       ns.open_complaint.failure(t);
     }
@@ -88,9 +191,14 @@ void Monitor::refresh_namespaces(double t) {
     present.insert(name);
   }
   closedir(d);
+  std::lock_guard<std::mutex> lk(list_mu_);
   std::erase_if(namespaces_, [&](const Tracked& ns) {
     if (!ns.from_dir || present.count(ns.label)) return false;
-    if (ns.sampler) log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path + ") is gone; stopped sampling it");
+    if (ns.live) {
+      log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path + ") is gone; stopped sampling it");
+      std::lock_guard<std::mutex> io(ns.live->io);
+      ns.live->sampler.reset();
+    }
     return true;
   });
   for (const auto& name : present) {
@@ -108,7 +216,7 @@ void Monitor::refresh_namespaces(double t) {
 }
 
 void Monitor::ensure_open(Tracked& ns, double t) {
-  if (ns.sampler) return;
+  if (ns.live) return;
   auto s = NamespaceSampler::open(ns.label, ns.path, opt_);
   if (!s) {
     if (ns.open_complaint.failure(t))
@@ -116,10 +224,103 @@ void Monitor::ensure_open(Tracked& ns, double t) {
                                   "; retrying every interval");
     return;
   }
-  ns.sampler = std::move(*s);
+  auto live = std::make_shared<Live>();
+  live->label = ns.label;
+  live->census_enabled = census_enabled(ns);
+  live->sampler = std::move(*s);
+  live->trend = core::FillTrend(trend_opt_);
+  {
+    std::lock_guard<std::mutex> lk(list_mu_);
+    ns.live = std::move(live);
+  }
   ns.open_complaint.success();
   ns.next_census = t;
   ns.announced = false;
+  ns.last_counters = {};
+}
+
+std::string Monitor::record(Live& live, double t, std::uint64_t entries, std::optional<std::uint64_t> max,
+                            core::Snapshot* s) {
+  std::lock_guard<std::mutex> lk(live.data);
+  if (max) live.max_entries = max;
+  live.trend.add(t, entries);
+  const auto ttf = live.max_entries ? live.trend.seconds_to_full(*live.max_entries) : std::nullopt;
+  if (s) {
+    s->peak_entries = live.trend.take_peak();
+    s->seconds_to_full = ttf;
+  }
+  const bool paging = live.max_entries && core::page_condition(entries, *live.max_entries, ttf);
+  const bool crossed = paging && !live.paging;
+  live.paging = paging;
+  if (!crossed) return {};
+  std::string why = fmt_percent(static_cast<double>(entries), static_cast<double>(*live.max_entries)) + " full (" +
+                    std::to_string(entries) + " of " + std::to_string(*live.max_entries) + " entries";
+  if (ttf && std::isfinite(*ttf) && *ttf > 0) why += ", full in about " + fmt_seconds(*ttf);
+  return why + ")";
+}
+
+void Monitor::tick() {
+  std::vector<std::shared_ptr<Live>> all;
+  {
+    std::lock_guard<std::mutex> lk(list_mu_);
+    for (const auto& ns : namespaces_)
+      if (ns.live) all.push_back(ns.live);
+  }
+  for (const auto& live : all) {
+    core::Result<core::GlobalStats> g = core::Error{0, ""};
+    {
+      std::unique_lock<std::mutex> io(live->io, std::try_to_lock);
+      if (!io.owns_lock() || !live->sampler) continue;  // busy in read(), or closed
+      g = live->sampler->count();
+    }
+    if (!g || !g->entries) continue;  // read() reports failures, once
+    const std::string why = record(*live, now(), *g->entries, g->max_entries, nullptr);
+    if (!why.empty()) evidence_census(*live, why);
+  }
+}
+
+core::PeerTally* Monitor::peer_tally() {
+  if (cfg_.top_peers == 0) return nullptr;
+  if (!peers_) {
+    core::PeerOptions po;
+    po.top = cfg_.top_peers;
+    // A seed nobody outside can guess keys the sketch's hash (peers.hpp).
+    std::random_device rd;
+    peers_ = std::make_unique<core::PeerTally>(po, (std::uint64_t{rd()} << 32) | rd());
+  }
+  return peers_.get();
+}
+
+void Monitor::evidence_census(Live& live, const std::string& why) {
+  if (!live.census_enabled) return;
+  {
+    std::lock_guard<std::mutex> lk(live.data);
+    if (now() - live.last_evidence < cfg_.census_interval) return;
+    live.last_evidence = now();
+  }
+  std::lock_guard<std::mutex> census_lock(census_mu_);
+  std::lock_guard<std::mutex> io(live.io);
+  if (!live.sampler || live.sampler->source() != core::Source::Netlink) return;
+  const double start = now();
+  const double cpu0 = thread_cpu_seconds();
+  auto c = live.sampler->census(after(std::max(cfg_.census_interval, cfg_.timeout)), peer_tally());
+  const double cpu = std::max(0.0, thread_cpu_seconds() - cpu0);
+  const double end = now();
+  // Counted like any census: the scheduled ones wait until it is paid for.
+  budget_.charge(cpu, end);
+  if (!c) {
+    log_(LogLevel::Warning, with_errno(quoted(live.label) + " is " + why + ", but the census taken at once failed: " +
+                                           c.error().message,
+                                       c.error().code));
+    return;
+  }
+  log_(LogLevel::Notice, quoted(live.label) + " is " + why + "; census at once: " + describe_census(*c));
+  core::CensusSample sample;
+  sample.census = std::move(*c);
+  sample.wall_seconds = end - start;
+  sample.interval_seconds = std::max(cfg_.census_interval, budget_.sustainable_interval(cpu));
+  std::lock_guard<std::mutex> lk(live.data);
+  live.pending = std::move(sample);
 }
 
 std::vector<NamespaceReport> Monitor::read() {
@@ -128,8 +329,15 @@ std::vector<NamespaceReport> Monitor::read() {
   std::vector<NamespaceReport> out;
   for (auto& ns : namespaces_) {
     ensure_open(ns, t);
-    if (!ns.sampler) continue;
-    SampleResult r = ns.sampler->sample();
+    if (!ns.live) continue;
+    Live& live = *ns.live;
+    SampleResult r;
+    core::Source source;
+    {
+      std::lock_guard<std::mutex> io(live.io);
+      r = live.sampler->sample();
+      source = live.sampler->source();
+    }
     if (r.fell_back) {
       log_(LogLevel::Notice,
            with_errno(quoted(ns.label) + ": ctnetlink refused (" + r.error->message + ")", r.error->code) +
@@ -147,12 +355,41 @@ std::vector<NamespaceReport> Monitor::read() {
       ns.announced = true;
       if (!r.fell_back)
         log_(LogLevel::Info, "sampling " + quoted(ns.label) + (ns.path.empty() ? "" : " (" + ns.path + ")") +
-                                 " over " + (ns.sampler->source() == core::Source::Netlink ? "netlink" : "/proc"));
+                                 " over " + (source == core::Source::Netlink ? "netlink" : "/proc"));
     }
-    const core::Snapshot& s = r.snapshot;
+    core::Snapshot& s = r.snapshot;
+    const std::string crossed = s.entries ? record(live, now(), *s.entries, s.max_entries, &s) : std::string();
+    // drop / insert_failed rising: packets are being lost now; take the
+    // evidence while it is there.
+    bool rising = false;
+    for (auto c : {core::Counter::Drop, core::Counter::InsertFailed}) {
+      const auto i = static_cast<std::size_t>(c);
+      if (s.counters[i] && ns.last_counters[i] && *s.counters[i] > *ns.last_counters[i]) rising = true;
+    }
+    if (std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); }))
+      ns.last_counters = s.counters;
+    if (rising) {
+      const auto& cs = s.counters;
+      auto v = [&](core::Counter c) { return std::to_string(cs[static_cast<std::size_t>(c)].value_or(0)); };
+      std::string fill;
+      if (s.entries && s.max_entries && *s.max_entries > 0)
+        fill = " at " + fmt_percent(static_cast<double>(*s.entries), static_cast<double>(*s.max_entries)) + " full";
+      evidence_census(live, "dropping packets (drop " + v(core::Counter::Drop) + ", insert_failed " +
+                                v(core::Counter::InsertFailed) + " in total)" + fill);
+    } else if (!crossed.empty()) {
+      evidence_census(live, crossed);
+    }
+    {
+      std::lock_guard<std::mutex> lk(live.data);
+      if (live.pending) {
+        s.census = std::move(live.pending);
+        live.pending.reset();
+        ns.next_census = t + cfg_.census_interval;
+      }
+    }
     const bool any = s.entries || s.max_entries ||
                      std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); });
-    if (any) out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
+    if (any || s.census) out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
   }
   run_censuses(out, t);
   return out;
@@ -163,7 +400,11 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
   std::vector<Tracked*> due;
   double total_cost = 0;
   for (auto& ns : namespaces_) {
-    if (!ns.sampler || !census_enabled(ns) || ns.sampler->source() != core::Source::Netlink) continue;
+    if (!ns.live || !census_enabled(ns)) continue;
+    {
+      std::lock_guard<std::mutex> io(ns.live->io);
+      if (ns.live->sampler->source() != core::Source::Netlink) continue;
+    }
     // A namespace whose stats just failed would fail its dump the same way,
     // after another Timeout and with a second log line for one fault.
     if (ns.read_complaint.failing()) continue;
@@ -173,6 +414,7 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
     if (ns.next_census <= t + kCensusSlackSeconds) due.push_back(&ns);
   }
   std::sort(due.begin(), due.end(), [](const Tracked* a, const Tracked* b) { return a->next_census < b->next_census; });
+  std::lock_guard<std::mutex> census_lock(census_mu_);
   for (Tracked* ns : due) {
     const double start = now();
     if (!budget_.may_start(start, ns->last_census_cpu)) {
@@ -185,17 +427,11 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
       break;
     }
     const double cpu0 = thread_cpu_seconds();
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(std::max(cfg_.census_interval, cfg_.timeout)));
-    if (cfg_.top_peers > 0 && !peers_) {
-      core::PeerOptions po;
-      po.top = cfg_.top_peers;
-      // A seed nobody outside can guess keys the sketch's hash (peers.hpp).
-      std::random_device rd;
-      peers_ = std::make_unique<core::PeerTally>(po, (std::uint64_t{rd()} << 32) | rd());
+    core::Result<core::Census> c = core::Error{0, ""};
+    {
+      std::lock_guard<std::mutex> io(ns->live->io);
+      c = ns->live->sampler->census(after(std::max(cfg_.census_interval, cfg_.timeout)), peer_tally());
     }
-    auto c = ns->sampler->census(deadline, peers_.get());
     const double cpu = std::max(0.0, thread_cpu_seconds() - cpu0);
     const double end = now();
     budget_.charge(cpu, end);

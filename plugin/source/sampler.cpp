@@ -215,6 +215,22 @@ SampleResult NamespaceSampler::sample() {
   return r;
 }
 
+core::Result<core::GlobalStats> NamespaceSampler::count() {
+  if (source_ == core::Source::Netlink) {
+    if (!nl_ || nl_->broken()) return core::Error{ENOTCONN, "netlink socket not open yet"};
+    return nl_->stats(deadline());
+  }
+  auto narrow = [](std::optional<std::uint64_t> v) -> std::optional<std::uint32_t> {
+    if (!v || *v > UINT32_MAX) return std::nullopt;
+    return static_cast<std::uint32_t>(*v);
+  };
+  core::GlobalStats g;
+  g.entries = narrow(read_sysctl(kCount));
+  g.max_entries = narrow(read_sysctl(kMax));
+  if (!g.entries) return core::Error{ENOENT, "no readable nf_conntrack_count"};
+  return g;
+}
+
 core::Result<core::Census> NamespaceSampler::census(std::chrono::steady_clock::time_point deadline,
                                                     core::PeerTally* peers) {
   if (source_ != core::Source::Netlink)

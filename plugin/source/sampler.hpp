@@ -61,6 +61,10 @@ class NamespaceSampler {
   bool still_same() const;
 
   SampleResult sample();
+  // Entries and max only: GET_STATS, or the two sysctls on /proc. The fast
+  // sampler's read every StatsInterval (~4 us). It never reopens a broken
+  // socket (that needs a setns thread): the next sample() does.
+  core::Result<core::GlobalStats> count();
   // One census over netlink, counting peers into `peers` when given (see
   // NetlinkClient::census). Error when the namespace is on /proc.
   core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline,

@@ -7,6 +7,8 @@
 #include "support/nl_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -19,6 +21,8 @@ core::Snapshot full_snapshot() {
   core::Snapshot s;
   s.entries = 800;
   s.max_entries = 1000;
+  s.peak_entries = 900;
+  s.seconds_to_full = 42.5;
   for (auto& c : s.counters) c = 5;
   for (auto& t : s.tunables) t = 1;
   core::CensusSample cs;
@@ -38,13 +42,13 @@ std::set<std::string> keys(const std::vector<core::Metric>& ms) {
 
 // The contract table, literally.
 const std::map<std::string, std::vector<std::string>> kContract{
-    {"conntrack", {"entries", "max", "buckets"}},
+    {"conntrack", {"entries", "max", "buckets", "peak"}},
     {"percent", {"used"}},
     {"tcp_connections", {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"}},
     {"current_connections", {"tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "gre", "udplite", "other"}},
     {"errors", {"drop", "early_drop", "insert_failed", "invalid", "error", "chaintoolong"}},
     {"operations", {"found", "insert", "search_restart", "clash_resolve"}},
-    {"duration", {"tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream", "census"}},
+    {"duration", {"tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream", "census", "time_to_full"}},
     {"gauge", {"tcp_tw_reuse"}},
 };
 
@@ -70,10 +74,25 @@ BOOST_AUTO_TEST_CASE(values_and_kinds) {
       if (m.type_instance == "TIME_WAIT") BOOST_TEST(m.gauge == 3.0);
       if (m.type_instance == "udp") BOOST_TEST(m.gauge == 4.0);
       if (m.type_instance == "census") BOOST_TEST(m.gauge == 0.25);
+      if (m.type_instance == "peak") BOOST_TEST(m.gauge == 900.0);
+      if (m.type_instance == "time_to_full") BOOST_TEST(m.gauge == 42.5);
       const bool census = m.type == "tcp_connections" || m.type == "current_connections" || m.type_instance == "census";
       BOOST_TEST(m.interval == (census ? 30.0 : 0.0));
     }
   }
+}
+
+// "Not growing" is +infinity, dispatched as such: never a small number,
+// never dropped (absent means "not enough samples yet").
+BOOST_AUTO_TEST_CASE(time_to_full_not_growing_is_infinite) {
+  core::Snapshot s;
+  s.entries = 1;
+  s.seconds_to_full = std::numeric_limits<double>::infinity();
+  const auto ms = core::to_metrics(s);
+  auto it = std::find_if(ms.begin(), ms.end(), [](const core::Metric& m) { return m.type_instance == "time_to_full"; });
+  BOOST_REQUIRE(it != ms.end());
+  BOOST_TEST(std::isinf(it->gauge));
+  BOOST_TEST(it->gauge > 0);
 }
 
 BOOST_AUTO_TEST_CASE(absent_is_not_dispatched) {

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "core/fill_trend.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ctwatch::core {
+
+FillTrend::FillTrend(FillTrendOptions opt) : opt_(opt) {}
+
+const FillTrend::Sample& FillTrend::at(std::size_t i) const {
+  return ring_[(head_ + kCapacity - size_ + i) % kCapacity];
+}
+
+void FillTrend::add(double t, std::uint64_t entries) {
+  peak_ = std::max(peak_.value_or(0), entries);
+  const auto y = static_cast<double>(entries);
+  if (size_ > 0) {
+    const Sample& last = at(size_ - 1);
+    if (!(t > last.t)) return;
+    if (y < last.entries / 2 && last.entries - y > 64) size_ = 0;  // flushed
+  }
+  ring_[head_] = Sample{t, y};
+  head_ = (head_ + 1) % kCapacity;
+  size_ = std::min(size_ + 1, kCapacity);
+}
+
+std::optional<std::uint64_t> FillTrend::take_peak() {
+  auto p = peak_;
+  peak_.reset();
+  return p;
+}
+
+std::optional<double> FillTrend::significant_slope(double window, double significance) const {
+  if (size_ == 0) return std::nullopt;
+  const double t_end = at(size_ - 1).t;
+  std::size_t first = size_;
+  while (first > 0 && t_end - at(first - 1).t <= window) --first;
+  const std::size_t n = size_ - first;
+  if (n < opt_.min_samples) return std::nullopt;
+  // Two passes around the means: entries are up to ~1e7 and times grow for
+  // months, so raw sums of squares would lose the digits that matter.
+  double mt = 0, my = 0;
+  for (std::size_t i = first; i < size_; ++i) {
+    mt += at(i).t;
+    my += at(i).entries;
+  }
+  mt /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  double sxx = 0, sxy = 0, syy = 0;
+  for (std::size_t i = first; i < size_; ++i) {
+    const double dt = at(i).t - mt;
+    const double dy = at(i).entries - my;
+    sxx += dt * dt;
+    sxy += dt * dy;
+    syy += dy * dy;
+  }
+  if (sxx <= 0) return std::nullopt;
+  const double slope = sxy / sxx;
+  if (slope <= 0) return 0.0;
+  const double rss = std::max(0.0, syy - slope * sxy);
+  const double se = std::sqrt(rss / static_cast<double>(n - 2) / sxx);
+  return slope > significance * se ? slope : 0.0;
+}
+
+std::optional<double> FillTrend::growth() const {
+  const double iv = opt_.sample_interval;
+  const auto n = static_cast<double>(opt_.min_samples);
+  auto s = significant_slope(std::max(opt_.short_window, n * iv), opt_.short_significance);
+  auto l = significant_slope(std::max(opt_.long_window, 2 * n * iv), opt_.long_significance);
+  if (!s && !l) return std::nullopt;
+  return std::max(s.value_or(0), l.value_or(0));
+}
+
+std::optional<double> FillTrend::seconds_to_full(std::uint64_t max) const {
+  auto g = growth();
+  if (!g) return std::nullopt;
+  const double latest = at(size_ - 1).entries;
+  const auto m = static_cast<double>(max);
+  if (latest >= m) return 0.0;
+  if (*g <= 0) return std::numeric_limits<double>::infinity();
+  return (m - latest) / *g;
+}
+
+bool page_condition(std::uint64_t entries, std::uint64_t max, std::optional<double> seconds_to_full) {
+  if (max == 0) return false;
+  const double fill = static_cast<double>(entries) / static_cast<double>(max);
+  return fill >= kPageFillRatio ||
+         (fill >= kFastFillRatio && seconds_to_full && *seconds_to_full < kFastFillSeconds);
+}
+
+}  // namespace ctwatch::core
