@@ -157,6 +157,9 @@ BOOST_AUTO_TEST_CASE(rising_drops_take_a_census_at_once) {
              " try: s.sendto(b'x', ('127.0.0.1', 20000+p))\n except OSError: pass\""));
   const auto r = m.read();
   const auto notices = logs.matching("census at once");
+  for (const auto& l : logs.matching("")) BOOST_TEST_MESSAGE("log: " << l);
+  BOOST_TEST_MESSAGE("nf_conntrack_max now " << read_line("/proc/sys/net/netfilter/nf_conntrack_max") << ", set "
+                                             << limit << " (another run may have changed it)");
   BOOST_REQUIRE(notices.size() == 1u);
   BOOST_TEST_MESSAGE(notices[0]);
   BOOST_TEST(notices[0].find("dropping packets (drop ") != std::string::npos);
