@@ -50,7 +50,7 @@ REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 # The metric contract (README.md, "Metrics"): Prometheus family -> type values.
 CONTRACT = {
-    "collectd_ctwatch_conntrack": {"entries", "max", "buckets"},
+    "collectd_ctwatch_conntrack": {"entries", "max", "buckets", "peak"},
     "collectd_ctwatch_percent": {"used"},
     "collectd_ctwatch_tcp_connections": {
         "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
@@ -62,7 +62,7 @@ CONTRACT = {
     "collectd_ctwatch_operations_total": {"found", "insert", "search_restart", "clash_resolve"},
     "collectd_ctwatch_duration_seconds": {
         "tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream",
-        "census"},
+        "census", "time_to_full"},
     "collectd_ctwatch_gauge": {"tcp_tw_reuse"},
     # TopPeers: type is src-<address> / dst-<address>:<port>, open-ended.
     "collectd_ctwatch_flow": set(),
