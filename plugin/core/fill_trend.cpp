@@ -6,6 +6,9 @@
 #include <limits>
 
 namespace ctwatch::core {
+namespace {
+constexpr std::size_t kMaxMedianSamples = 64;
+}  // namespace
 
 FillTrend::FillTrend(FillTrendOptions opt) : opt_(opt) {}
 
@@ -32,7 +35,7 @@ std::optional<std::uint64_t> FillTrend::take_peak() {
   return p;
 }
 
-std::optional<double> FillTrend::significant_slope(double window, double significance) const {
+std::optional<FillTrend::Fit> FillTrend::fit(double window) const {
   if (size_ == 0) return std::nullopt;
   const double t_end = at(size_ - 1).t;
   std::size_t first = size_;
@@ -57,20 +60,39 @@ std::optional<double> FillTrend::significant_slope(double window, double signifi
     syy += dy * dy;
   }
   if (sxx <= 0) return std::nullopt;
-  const double slope = sxy / sxx;
-  if (slope <= 0) return 0.0;
-  const double rss = std::max(0.0, syy - slope * sxy);
-  const double se = std::sqrt(rss / static_cast<double>(n - 2) / sxx);
-  return slope > significance * se ? slope : 0.0;
+  Fit f;
+  f.slope = sxy / sxx;
+  const double rss = std::max(0.0, syy - f.slope * sxy);
+  f.se = std::sqrt(rss / static_cast<double>(n - 2) / sxx);
+  // All pairs of at most kMaxMedianSamples evenly spaced samples: the
+  // median needs no more, and the cost stays ~2,000 slopes per window.
+  const std::size_t step = (n + kMaxMedianSamples - 1) / kMaxMedianSamples;
+  pair_slopes_.clear();
+  for (std::size_t i = first; i < size_; i += step)
+    for (std::size_t j = i + step; j < size_; j += step)
+      pair_slopes_.push_back((at(j).entries - at(i).entries) / (at(j).t - at(i).t));
+  auto mid = pair_slopes_.begin() + static_cast<std::ptrdiff_t>(pair_slopes_.size() / 2);
+  std::nth_element(pair_slopes_.begin(), mid, pair_slopes_.end());
+  f.median_slope = *mid;
+  return f;
 }
 
 std::optional<double> FillTrend::growth() const {
   const double iv = opt_.sample_interval;
   const auto n = static_cast<double>(opt_.min_samples);
-  auto s = significant_slope(std::max(opt_.short_window, n * iv), opt_.short_significance);
-  auto l = significant_slope(std::max(opt_.long_window, 2 * n * iv), opt_.long_significance);
+  const auto s = fit(std::max(opt_.short_window, n * iv));
+  const auto l = fit(std::max(opt_.long_window, 2 * n * iv));
   if (!s && !l) return std::nullopt;
-  return std::max(s.value_or(0), l.value_or(0));
+  double g = 0;
+  auto rate = [](const Fit& f) { return std::max(0.0, std::min(f.slope, f.median_slope)); };
+  if (s && s->slope > 0 && s->slope > opt_.short_significance * s->se) g = rate(*s);
+  if (l && l->slope > 0 && l->slope > opt_.long_significance * l->se) {
+    // The recent samples must not contradict the long trend (a step or a
+    // ramp that stopped): the short slope within its own noise of it.
+    const bool contradicted = s && s->slope + opt_.short_significance * s->se < l->slope;
+    if (!contradicted) g = std::max(g, rate(*l));
+  }
+  return g;
 }
 
 std::optional<double> FillTrend::seconds_to_full(std::uint64_t max) const {

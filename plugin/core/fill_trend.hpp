@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace ctwatch::core {
 
@@ -75,9 +76,14 @@ class FillTrend {
     double t;
     double entries;
   };
-  // Slope of the samples within `window` seconds of the latest, if it is
-  // positive and significant; 0 if not; nullopt with too few samples.
-  std::optional<double> significant_slope(double window, double significance) const;
+  struct Fit {
+    double slope = 0;
+    double se = 0;  // standard error of the slope
+    double median_slope = 0;  // Theil-Sen
+  };
+  // Least-squares fit of the samples within `window` seconds of the latest;
+  // nullopt with too few samples.
+  std::optional<Fit> fit(double window) const;
   const Sample& at(std::size_t i) const;  // 0 = oldest
 
   FillTrendOptions opt_;
@@ -85,6 +91,7 @@ class FillTrend {
   std::size_t head_ = 0;  // next write position
   std::size_t size_ = 0;
   std::optional<std::uint64_t> peak_;
+  mutable std::vector<double> pair_slopes_;  // scratch for fit(), reused
 };
 
 // The page condition of the bundled critical alerts (rules/prometheus:

@@ -50,6 +50,8 @@ double wander(double t, const Scenario& s) {
   return s.start * kMax + s.wander * kMax * std::sin(2 * M_PI * t / 600);
 }
 
+double step(double t, const Scenario& s) { return (t < s.t0 ? s.start : s.stop) * kMax; }
+
 // Time the table reaches max (the kernel's first drop).
 double full_at(const Scenario& s) { return s.t0 + (1 - s.start) * kMax / s.rate; }
 
@@ -175,6 +177,17 @@ int main(int argc, char** argv) {
       s.table = wander;
       s.start = 0.74, s.wander = 0.04, s.noise = 0.01, s.horizon = 3 * 3600;
       s.name = "74% swinging +-4% every 10 min, 3h";
+      all.push_back(s);
+    }
+    // A burst that lifts the table in one second and stops (a retry storm
+    // that gave up): a step is not a rate.
+    for (double to : {0.49, 0.78}) {
+      Scenario s;
+      s.table = step;
+      s.start = 0.10, s.stop = to, s.noise = 0.005, s.horizon = 1800;
+      char n[128];
+      std::snprintf(n, sizeof n, "step from 10%% to %.0f%% in one second, then flat", to * 100);
+      s.name = n;
       all.push_back(s);
     }
     // A burst that stops below 50 %: from 20 % at 2,000/s to 49 %, then flat.

@@ -157,3 +157,36 @@ BOOST_AUTO_TEST_CASE(page_condition_matches_the_alerts) {
   BOOST_TEST(!core::page_condition(60, 100, std::numeric_limits<double>::infinity()));
 }
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Core)
+BOOST_AUTO_TEST_SUITE(FillTrend)
+
+// A burst that jumps the table up and stops: the long window still holds
+// the rise for a minute, but the flat recent samples contradict it.
+BOOST_AUTO_TEST_CASE(a_step_then_flat_is_not_growth) {
+  for (double noise : {0.0, 0.005}) {
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> u(-noise * kMax, noise * kMax);
+    core::FillTrend f;
+    int soon = 0;
+    for (int t = 0; t < 300; ++t) {
+      const double y = (t < 100 ? 0.1 : 0.75) * kMax + u(rng);
+      f.add(t, static_cast<std::uint64_t>(y));
+      if (auto s = f.seconds_to_full(kMax); s && *s < 300) ++soon;
+    }
+    BOOST_TEST(soon <= 1, "noise " << noise << ": " << soon << " estimates under 300 s");
+  }
+}
+
+// A ramp that stops: the estimate goes back to "not growing" within the
+// short window, not after the long one.
+BOOST_AUTO_TEST_CASE(a_stopped_ramp_stops_growing_within_the_short_window) {
+  core::FillTrend f;
+  for (int t = 0; t <= 60; ++t) f.add(t, 50000 + 1000u * static_cast<unsigned>(t));
+  BOOST_TEST(*f.growth() > 0);
+  for (int t = 61; t <= 80; ++t) f.add(t, 110000);
+  BOOST_TEST(*f.seconds_to_full(kMax) == kInf);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+BOOST_AUTO_TEST_SUITE_END()
