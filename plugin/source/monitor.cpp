@@ -244,7 +244,16 @@ std::string Monitor::record(Live& live, double t, std::uint64_t entries, std::op
   std::lock_guard<std::mutex> lk(live.data);
   if (max) live.max_entries = max;
   live.trend.add(t, entries);
-  const auto ttf = live.max_entries ? live.trend.seconds_to_full(*live.max_entries) : std::nullopt;
+  // The estimate (two least-squares and Theil-Sen fits, ~30 us) only where
+  // it is dispatched or can decide the page condition: between the fast
+  // and the full page's fill levels. A tick of a table below half full
+  // costs the GET_STATS alone.
+  std::optional<double> ttf;
+  const double fill = live.max_entries && *live.max_entries > 0
+                          ? static_cast<double>(entries) / static_cast<double>(*live.max_entries)
+                          : 0;
+  if (live.max_entries && (s || (fill >= core::kFastFillRatio && fill < core::kPageFillRatio)))
+    ttf = live.trend.seconds_to_full(*live.max_entries);
   if (s) {
     s->peak_entries = live.trend.take_peak();
     s->seconds_to_full = ttf;
