@@ -5,6 +5,7 @@
 #
 #   sudo ./scripts/demo.sh               # DEMO_SECONDS=150 by default
 #   sudo DEMO_SECONDS=0 ./scripts/demo.sh  # until Ctrl-C (Prometheus stays up for Grafana)
+#   sudo DEMO_PRODUCTION=1 ./scripts/demo.sh  # at production settings (below)
 #
 # It installs what it needs (scripts/install-deps.sh), builds ctwatch in
 # build/, then starts, all on 127.0.0.1 (tests/stack/lib.sh):
@@ -30,12 +31,26 @@
 #            active for the 5 minutes of its increase() window).
 #            DEMO_FIX_AT=0: never.
 # Ctrl-C (or DEMO_SECONDS) ends it and removes everything it started.
+#
+# DEMO_PRODUCTION=1: collectd Interval 10, Prometheus scrape and evaluation
+# every 15 s, the rules and the example Alertmanager's timers as shipped,
+# nf_conntrack_max 40000 (30 % long-lived connections to 30 services, then
+# 250 new connections/s), CensusInterval 300: ConntrackTableFillingFast pages
+# about a minute before the first drop, and collectd's log has the census
+# taken at that moment (`grep 'census at once' $STACK_DIR/collectd.log`).
+# DEMO_SECONDS defaults to 240 and DEMO_FIX_AT to 180 there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 readonly ROOT
-seconds=${DEMO_SECONDS:-150}
-fix_at=${DEMO_FIX_AT:-100}
+production=${DEMO_PRODUCTION:-0}
+if ((production)); then
+  seconds=${DEMO_SECONDS:-240}
+  fix_at=${DEMO_FIX_AT:-180}
+else
+  seconds=${DEMO_SECONDS:-150}
+  fix_at=${DEMO_FIX_AT:-100}
+fi
 [[ $seconds =~ ^[0-9]+$ && $fix_at =~ ^[0-9]+$ ]] || { echo "demo: DEMO_SECONDS and DEMO_FIX_AT are whole seconds" >&2; exit 1; }
 
 if [[ $(id -u) -ne 0 ]]; then echo "demo: run as root (namespaces, ctnetlink, nf_conntrack_max)" >&2; exit 1; fi
@@ -48,6 +63,7 @@ cmake --build build -j"$(nproc)" --target ctwatch ctwatch-fill >/dev/null
 {
   STACK_HOSTNAME=$(hostname)
   STACK_INTERVAL=1
+  if ((production)); then STACK_INTERVAL=10 STACK_SCRAPE_INTERVAL=15s STACK_EVAL_INTERVAL=15s; fi
   STACK_PROMETHEUS_PREFERRED_PORT=${DEMO_PROMETHEUS_PORT:-19090}
   STACK_ALERTMANAGER_PREFERRED_PORT=${DEMO_ALERTMANAGER_PORT:-19093}
   STACK_LOGS_ON_SIGNAL=0             # Ctrl-C is the normal way out, not a failure
@@ -69,10 +85,14 @@ if ((orig_max < 16384)); then
 fi
 host_count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)
 limit=$(((host_count * 3 + 999) / 1000 * 1000))
-((limit >= 4000)) || limit=4000
+min_limit=4000 prefill_pct=40 ports=1 sources=1 for_scale=12 census="  CensusInterval 2
+  CensusBudget 50"
+if ((production)); then min_limit=40000 prefill_pct=30 ports=30 sources=300 for_scale=1 census="  CensusInterval 300"; fi
+((limit >= min_limit)) || limit=$min_limit
 ((limit < orig_max)) || { echo "demo: this host's table ($host_count entries) is too busy to lower nf_conntrack_max safely" >&2; exit 1; }
-prefill=$((limit * 40 / 100))
+prefill=$((limit * prefill_pct / 100))
 rate=$((limit / 80))                 # 80 % at ~32 s, full at ~48 s
+((production)) && rate=$((limit / 160))   # 50 % at ~32 s, full at ~112 s
 lowered=0
 live_pid=""
 restore_max() {
@@ -85,17 +105,17 @@ stack_init
 # shellcheck disable=SC2016 # expanded when the hook runs
 stack_on_cleanup 'restore_max; [[ -z $live_pid ]] || kill "$live_pid" 2>/dev/null; echo "demo: cleaning up (processes, namespace, $STACK_DIR)"'
 
-python3 "$REPLAY/make_test_rules.py" rules/prometheus/ctwatch.rules.yml --for-scale 12 \
+python3 "$REPLAY/make_test_rules.py" rules/prometheus/ctwatch.rules.yml --for-scale "$for_scale" \
   >"$STACK_DIR/ctwatch.rules.test.yml" 2>/dev/null
 stack_webhook_receiver "$STACK_DIR/webhook.jsonl"
+am_timers=(--group-wait 1s --group-interval 2s --repeat-interval 10m)
+((production)) && am_timers=(--keep-timers)
 python3 "$REPLAY/make_test_alertmanager.py" rules/alertmanager/alertmanager.example.yml \
-  --webhook "$STACK_WEBHOOK_URL" --group-wait 1s --group-interval 2s --repeat-interval 10m \
-  >"$STACK_DIR/alertmanager.yml"
+  --webhook "$STACK_WEBHOOK_URL" "${am_timers[@]}" >"$STACK_DIR/alertmanager.yml"
 stack_alertmanager "$STACK_DIR/alertmanager.yml"
 stack_netns "$NS_LABEL"
 stack_collectd "$ROOT/build/plugin/ctwatch.so" "  Census true
-  CensusInterval 2
-  CensusBudget 50
+$census
   Namespace \"$NS_LABEL\" \"$(stack_ns_path "$NS_LABEL")\"
   NamespaceCensus true"
 stack_prometheus "$STACK_DIR/ctwatch.rules.test.yml"
@@ -120,7 +140,10 @@ EOF
 lowered=1
 printf '%s\n' "$limit" >"$SYSCTL_MAX"
 stack_ns_spawn ctmon "$NS_LABEL" python3 "$REPLAY/ctmon.py" --out "$STACK_DIR/kernel.jsonl"
-stack_ns_exec "$NS_LABEL" build/tools/ctwatch-fill/ctwatch-fill --quiet --timeout 3600 --dport 9000 "tcp:ESTABLISHED=$prefill"
+for ((p = 0; p < ports; p++)); do
+  stack_ns_exec "$NS_LABEL" build/tools/ctwatch-fill/ctwatch-fill --quiet --timeout 3600 --dport $((9000 + p)) \
+    --src-count "$sources" "tcp:ESTABLISHED=$((prefill / ports))"
+done
 stack_ns_spawn server "$NS_LABEL" python3 "$REPLAY/chatty.py" server --port 8080
 sleep 0.5
 stack_ns_spawn client "$NS_LABEL" python3 "$REPLAY/chatty.py" client --port 8080 --rate "$rate"
@@ -156,4 +179,5 @@ show_live "$end" "$since"
 echo
 python3 "$REPLAY/judge.py" --recap --webhook "$STACK_WEBHOOK_FILE" --kernel "$STACK_DIR/kernel.jsonl" \
   --prometheus "$STACK_PROMETHEUS_URL" --t0 "$t0" --ns-label "$NS_LABEL" --instance "$STACK_HOSTNAME" \
-  --limit "$limit" 2>/dev/null || true
+  --limit "$limit" --pages ConntrackTableFillingFast,ConntrackTableNearlyFull --census-window 10m \
+  --collectd-log "$STACK_DIR/collectd.log" 2>/dev/null || true

@@ -6,9 +6,6 @@
 #include <limits>
 
 namespace ctwatch::core {
-namespace {
-constexpr std::size_t kMaxMedianSamples = 64;
-}  // namespace
 
 FillTrend::FillTrend(FillTrendOptions opt) : opt_(opt) {}
 
@@ -64,16 +61,18 @@ std::optional<FillTrend::Fit> FillTrend::fit(double window) const {
   f.slope = sxy / sxx;
   const double rss = std::max(0.0, syy - f.slope * sxy);
   f.se = std::sqrt(rss / static_cast<double>(n - 2) / sxx);
-  // All pairs of at most kMaxMedianSamples evenly spaced samples: the
-  // median needs no more, and the cost stays ~2,000 slopes per window.
-  const std::size_t step = (n + kMaxMedianSamples - 1) / kMaxMedianSamples;
+  // The lower tercile of the slopes between samples a quarter of the window
+  // apart: a jump anywhere in the window is straddled by at most a third of
+  // those pairs, so it cannot lift the tercile above the noise of the flat
+  // parts; a ramp lifts all of them (the tercile is a little below its
+  // rate under noise: conservative).
+  const std::size_t lag = std::max<std::size_t>(1, n / 4);
   pair_slopes_.clear();
-  for (std::size_t i = first; i < size_; i += step)
-    for (std::size_t j = i + step; j < size_; j += step)
-      pair_slopes_.push_back((at(j).entries - at(i).entries) / (at(j).t - at(i).t));
-  auto mid = pair_slopes_.begin() + static_cast<std::ptrdiff_t>(pair_slopes_.size() / 2);
-  std::nth_element(pair_slopes_.begin(), mid, pair_slopes_.end());
-  f.median_slope = *mid;
+  for (std::size_t i = first; i + lag < size_; ++i)
+    pair_slopes_.push_back((at(i + lag).entries - at(i).entries) / (at(i + lag).t - at(i).t));
+  auto q = pair_slopes_.begin() + static_cast<std::ptrdiff_t>(pair_slopes_.size() / 3);
+  std::nth_element(pair_slopes_.begin(), q, pair_slopes_.end());
+  f.robust_slope = *q;
   return f;
 }
 
@@ -84,7 +83,7 @@ std::optional<double> FillTrend::growth() const {
   const auto l = fit(std::max(opt_.long_window, 2 * n * iv));
   if (!s && !l) return std::nullopt;
   double g = 0;
-  auto rate = [](const Fit& f) { return std::max(0.0, std::min(f.slope, f.median_slope)); };
+  auto rate = [](const Fit& f) { return std::max(0.0, std::min(f.slope, f.robust_slope)); };
   if (s && s->slope > 0 && s->slope > opt_.short_significance * s->se) g = rate(*s);
   if (l && l->slope > 0 && l->slope > opt_.long_significance * l->se) {
     // The recent samples must not contradict the long trend (a step or a

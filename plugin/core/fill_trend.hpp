@@ -79,7 +79,7 @@ class FillTrend {
   struct Fit {
     double slope = 0;
     double se = 0;  // standard error of the slope
-    double median_slope = 0;  // Theil-Sen
+    double robust_slope = 0;  // lower tercile of the slopes between samples n/4 apart
   };
   // Least-squares fit of the samples within `window` seconds of the latest;
   // nullopt with too few samples.

@@ -41,14 +41,38 @@ Exit 0 when every check passed, 1 otherwise.
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
-PAGE = "ConntrackTableNearlyFull"
+PAGE = "ConntrackTableNearlyFull"   # the default page; --pages widens it
 DROPPED = "ConntrackPacketsDropped"
+
+
+def first_of(notes, names, ns, instance):
+    """The earliest firing notification among the alert names."""
+    found = [n for n in (first(notes, name, ns, instance) for name in names) if n]
+    return min(found, key=lambda n: n["received"]) if found else None
+
+
+def evidence_lines(path, ns):
+    """ctwatch's "census at once" NOTICE lines for namespace ns, with their
+    unix time (collectd's logfile prints local time "[YYYY-MM-DD HH:MM:SS]")."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if "census at once" not in line or f'namespace "{ns}"' not in line:
+                    continue
+                m = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\]", line)
+                t = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")) if m else None
+                out.append((t, line.strip()))
+    except FileNotFoundError:
+        pass
+    return out
 
 
 def read_jsonl(path):
@@ -124,8 +148,8 @@ def probe_inhibition(a, ns, inst, ok, fail):
     control_ns = ns + "-control"
     probes = [  # (alertname, severity, namespace, should be inhibited by)
         ("ConntrackEarlyDrops", "warning", ns, DROPPED),
-        ("ConntrackMaxNotTuned", "info", ns, PAGE),
-        ("ConntrackTableFillingUp", "warning", ns, PAGE),
+        ("ConntrackMaxNotTuned", "info", ns, a.page_name),
+        ("ConntrackTableFillingUp", "warning", ns, a.page_name),
         ("ConntrackEarlyDrops", "warning", control_ns, None),
     ]
     body = [{"labels": {"alertname": n, "severity": sev, "instance": inst, "ctwatch": pns,
@@ -157,8 +181,9 @@ def probe_inhibition(a, ns, inst, ok, fail):
                 fail(f"control probe {n}{{ctwatch={pns}}} is inhibited by {sorted(inhibitors)}: the rule is too broad")
             else:
                 ok(f"control probe {n}{{ctwatch={pns}}} (other namespace) is not inhibited")
-        # Delivery: group_wait is 1 s; give the pipeline a few seconds.
-        deadline = time.time() + 6
+        # Delivery: the control's route waits group_wait (1 s in the scaled
+        # replay, the example's 30 s at production settings: --probe-wait).
+        deadline = time.time() + a.probe_wait
         while time.time() < deadline:
             if any(n["labels"].get("replay_probe") == "true" and n["labels"].get("ctwatch") == control_ns
                    for n in notifications(a.webhook)):
@@ -194,11 +219,26 @@ def main():
     p.add_argument("--max-drop-latency", type=float, default=30)
     p.add_argument("--inhibit-grace", type=float, default=3)
     p.add_argument("--client-log", help="chatty client's log, for progress lines")
+    p.add_argument("--pages", default=PAGE,
+                   help="comma-separated alert names that count as the page (the first to arrive)")
+    p.add_argument("--census-window", default="10s",
+                   help="how far back a census value counts (the census interval or more)")
+    p.add_argument("--collectd-log", help="collectd's log: check ctwatch's evidence census NOTICE")
+    p.add_argument("--chatty-sources", default="",
+                   help="comma-separated addresses of the chatty client: the NOTICE must name one")
+    p.add_argument("--probe-wait", type=float, default=6,
+                   help="seconds to wait for the control probe's delivery (more than its group_wait)")
+    p.add_argument("--prom-tw-min", type=float, default=0.5,
+                   help="least TIME_WAIT share the census in Prometheus must show at the Dropped page")
+    p.add_argument("--chatty-destination", default="",
+                   help="address:port of the chatty client's server: the NOTICE must name it")
     p.add_argument("--timeline")
     p.add_argument("--header", default="", help="extra lines for the timeline (newline separated)")
     p.add_argument("--recap", action="store_true",
                    help="no waiting and no check lines: only print the timeline of what happened (demo)")
     a = p.parse_args()
+    pages = [x for x in a.pages.split(",") if x]
+    a.page_name = pages[0]
     prom = Prom(a.prometheus)
     ns, inst, t0 = a.ns_label, a.instance, a.t0
     rel = lambda t: t - t0
@@ -209,7 +249,7 @@ def main():
     while not a.recap:
         now = time.time()
         notes = notifications(a.webhook)
-        page = first(notes, PAGE, ns, inst)
+        page = first_of(notes, pages, ns, inst)
         dropped = first(notes, DROPPED, ns, inst, type="drop")
         if page and dropped:
             break
@@ -246,7 +286,10 @@ def main():
 
     # --------------------------------------------------------- evidence --
     notes = notifications(a.webhook)
-    page = first(notes, PAGE, ns, inst)
+    page = first_of(notes, pages, ns, inst)
+    if page:
+        a.page_name = page["labels"]["alertname"]
+    page_name = a.page_name
     dropped = first(notes, DROPPED, ns, inst, type="drop")
     kernel = read_jsonl(a.kernel)
     failures = []
@@ -284,15 +327,15 @@ def main():
     # 1. the page
     t_page = page["received"] if page else None
     if not page:
-        fail(f"no firing {PAGE} notification for ctwatch={ns}, instance={inst} within {a.deadline:.0f} s")
+        fail(f"no firing {' or '.join(pages)} notification for ctwatch={ns}, instance={inst} within {a.deadline:.0f} s")
     else:
         l = page["labels"]
         if l.get("severity") != "critical":
-            fail(f"{PAGE} has severity={l.get('severity')!r}, expected critical")
+            fail(f"{page_name} has severity={l.get('severity')!r}, expected critical")
         if page["receiver"] != "pager":
-            fail(f"{PAGE} was delivered to receiver {page['receiver']!r}, expected 'pager' (example routing)")
+            fail(f"{page_name} was delivered to receiver {page['receiver']!r}, expected 'pager' (example routing)")
         if l.get("severity") == "critical" and page["receiver"] == "pager":
-            ok(f"{PAGE} delivered to pager at +{rel(t_page):.1f} s, labels {json.dumps(l, sort_keys=True)}")
+            ok(f"{page_name} delivered to pager at +{rel(t_page):.1f} s, labels {json.dumps(l, sort_keys=True)}")
             ok(f"  summary: {page['annotations'].get('summary')}")
 
     # 2. ... before any drop
@@ -308,7 +351,7 @@ def main():
             else:
                 fail(f"the page came too late: the kernel had already dropped {k_page['drop']} packets "
                      f"(entries {k_page['count']}/{k_page['max']})")
-            if fill_page < 80:
+            if fill_page < 80 and page_name == "ConntrackTableNearlyFull":
                 fail(f"the page arrived at {fill_page:.1f} % fill, below the 80 % threshold")
         sel = f'ctwatch="{ns}",instance="{inst}"'
         prom_drop_page = prom.value(f'collectd_ctwatch_errors_total{{type="drop",{sel}}}', t_page)
@@ -347,16 +390,16 @@ def main():
 
     # 5. TIME_WAIT share
     sel = f'ctwatch="{ns}",instance="{inst}"'
-    tw_expr = (f'last_over_time(collectd_ctwatch_tcp_connections{{type="TIME_WAIT",{sel}}}[10s])'
+    tw_expr = (f'last_over_time(collectd_ctwatch_tcp_connections{{type="TIME_WAIT",{sel}}}[{a.census_window}])'
                f' / ignoring(type) collectd_ctwatch_conntrack{{type="entries",{sel}}}')
     t_tw = t_dropped or t_end
     tw_share = prom.value(tw_expr, t_tw)
-    tw_counts = prom.query(f'last_over_time(collectd_ctwatch_tcp_connections{{{sel}}}[10s])', t_tw)
+    tw_counts = prom.query(f'last_over_time(collectd_ctwatch_tcp_connections{{{sel}}}[{a.census_window}])', t_tw)
     states = {r["metric"]["type"]: float(r["value"][1]) for r in tw_counts}
     if tw_share is None:
         fail("Prometheus has no TIME_WAIT census for the namespace")
-    elif tw_share < 0.5:
-        fail(f"TIME_WAIT is {100 * tw_share:.1f} % of the entries in Prometheus, below 50 %")
+    elif tw_share < a.prom_tw_min:
+        fail(f"TIME_WAIT is {100 * tw_share:.1f} % of the entries in Prometheus, below {100 * a.prom_tw_min:.0f} %")
     else:
         ok(f"TIME_WAIT is {100 * tw_share:.1f} % of the entries (Prometheus, at +{rel(t_tw):.1f} s)")
     kernel_tw = None
@@ -372,6 +415,31 @@ def main():
                 fail(f"TIME_WAIT is only {tw} of {len(out)} entries (conntrack -L at the end)")
         except (OSError, subprocess.SubprocessError) as e:
             fail(f"conntrack -L in {a.netns} failed: {e}")
+
+    # 9. ctwatch's evidence: one census taken the moment the table met the
+    #    page condition, logged at NOTICE, naming the chatty client.
+    evidence = evidence_lines(a.collectd_log, ns) if a.collectd_log else []
+    t_evidence = evidence[0][0] if evidence else None
+    if a.collectd_log:
+        chatty = [x for x in a.chatty_sources.split(",") if x]
+        if not evidence:
+            fail(f"no 'census at once' NOTICE for namespace {ns} in {a.collectd_log}")
+        else:
+            line = evidence[0][1]
+            m = re.search(r"top source (\S+) \(", line)
+            if chatty and not (m and m.group(1) in chatty):
+                fail(f"the evidence NOTICE does not name the chatty client ({', '.join(chatty)}) as top source: {line}")
+            else:
+                ok(f"evidence NOTICE names the top source {m.group(1) if m else '?'}: {line}")
+            d = re.search(r"top destination (\S+) \(", line)
+            if a.chatty_destination and not (d and d.group(1) == a.chatty_destination):
+                fail(f"the evidence NOTICE does not name {a.chatty_destination} as top destination: {line}")
+            elif a.chatty_destination:
+                ok(f"evidence NOTICE names the top destination {a.chatty_destination}")
+            if len(evidence) > 1 and evidence[1][0] is not None and evidence[0][0] is not None:
+                ok(f"{len(evidence)} evidence censuses in all")
+            if sdrop and t_evidence is not None and t_evidence > t_drop + 1:
+                fail(f"the evidence census (+{rel(t_evidence):.0f} s) came after the first drop (+{rel(t_drop):.1f} s)")
 
     # 7. the host namespace stayed quiet
     host_notes = [n for n in notes if n["labels"].get("ctwatch") == "host" and n["status"] == "firing"]
@@ -403,9 +471,9 @@ def main():
     t_pending = t_firing = None
     if s80:
         try:
-            sel_alert = f'alertname="{PAGE}",ctwatch="{ns}",instance="{inst}"'
-            t_pending = prom.first_time(f'ALERTS{{{sel_alert},alertstate="pending"}}', s80["t"] - 5, t_end)
-            t_firing = prom.first_time(f'ALERTS{{{sel_alert},alertstate="firing"}}', s80["t"] - 5, t_end)
+            sel_alert = f'alertname="{page_name}",ctwatch="{ns}",instance="{inst}"'
+            t_pending = prom.first_time(f'ALERTS{{{sel_alert},alertstate="pending"}}', t0, t_end)
+            t_firing = prom.first_time(f'ALERTS{{{sel_alert},alertstate="firing"}}', t0, t_end)
         except (OSError, RuntimeError, ValueError):
             pass
     fmt = lambda t: f"+{rel(t):6.1f} s" if t is not None else "     never"
@@ -416,14 +484,15 @@ def main():
     events = [  # (time or None, text), printed in time order, "never" last
         (kernel[0]["t"] if kernel else None, f"kernel: {kernel[0]['count'] if kernel else '?'} entries at the start"),
         (s80["t"] if s80 else None, "kernel: table crossed 80 %"),
-        (t_pending, f"Prometheus: {PAGE} pending"),
-        (t_firing, f"Prometheus: {PAGE} firing"),
-        (t_page, f"PAGE {PAGE} delivered: fill {fill_txt} (kernel){prom_txt}, "
+        (t_pending, f"Prometheus: {page_name} pending"),
+        (t_firing, f"Prometheus: {page_name} firing"),
+        (t_page, f"PAGE {page_name} delivered: fill {fill_txt} (kernel){prom_txt}, "
                  f"drop {k_page['drop'] if k_page else '?'} (kernel) / "
                  f"{'?' if prom_drop_page is None else f'{prom_drop_page:.0f}'} (Prometheus)"),
         (s100["t"] if s100 else None, f"kernel: table full ({limit} entries)"),
         (t_drop, "kernel: first packet dropped"),
         (t_dropped, f"PAGE {DROPPED} delivered"),
+        (t_evidence, "collectd log: " + (evidence[0][1].split("ctwatch plugin: ", 1)[-1] if evidence else "")),
     ]
     for t, text in sorted(events, key=lambda e: (e[0] is None, e[0] or 0)):
         lines.append(f"  {fmt(t)}  {text}")
@@ -445,6 +514,8 @@ def main():
         summary.append(f"page_before_first_drop={t_drop - t_page:.1f}s")
     if t_drop and t_dropped:
         summary.append(f"first_drop_to_dropped_page={t_dropped - t_drop:.1f}s")
+    if page:
+        summary.append(f"page={page_name}")
     if tw_share is not None:
         summary.append(f"time_wait_share={100 * tw_share:.1f}%")
     if kernel_tw:

@@ -16,6 +16,7 @@
 #     --for-scale N        divide the rules' `for:` by N (default 12: 1m -> 5s)
 #     --alertmanager-example FILE  route/inhibit_rules source (default
 #                          rules/alertmanager/alertmanager.example.yml)
+#     --production         the same incident at production settings (below)
 #   REPLAY_TIMELINE=FILE   also write the timeline there
 #
 # The chain under test, all real, all on 127.0.0.1:
@@ -40,6 +41,19 @@
 #     writes it to $REPLAY_TIMELINE.
 # A run takes about 63 s; the pages are waited for until t = 100 s, so the
 # whole test stays well under 3 minutes.
+#
+# --production: collectd Interval 10, Prometheus scrape and evaluation every
+# 15 s, the rules UNCHANGED (real `for:`), the example Alertmanager's own
+# timers (critical group_wait 10 s), nf_conntrack_max 40000: 12000
+# ESTABLISHED entries from 300 sources to 30 services (30 %), then the
+# chatty client (8 source addresses, one server 127.0.0.1:8080) at 250
+# connections/s (0.625 % of the table a second, like 1,640/s on 262,144):
+# 50 % at t ~ 32 s, full at t ~ 112 s. CensusInterval 300 stands for the
+# census spacing of a million-entry table (the budget's), so the schedule
+# would not census in time: the evidence census (NOTICE "census at once")
+# must, and must name a chatty source. The page is the first of
+# ConntrackTableFillingFast and ConntrackTableNearlyFull; it must arrive
+# before the first drop. About 3.5 minutes.
 #
 # Exit status: 0 pass, 1 fail, 77 skip (not root; collectd / write_prometheus
 # / Prometheus / Alertmanager / ip / nft / conntrack / curl / python3
@@ -70,11 +84,14 @@ readonly HERE REPO
 source "$REPO/tests/stack/lib.sh"
 
 readonly NS_LABEL=replay
-readonly LIMIT=4000                   # the lowered nf_conntrack_max
-readonly PREFILL=1600                 # ESTABLISHED entries before the client starts (40 %)
-readonly RATE=50                      # new connections per second
+LIMIT=4000                            # the lowered nf_conntrack_max
+PREFILL=1600                          # ESTABLISHED entries before the client starts (40 %)
+PREFILL_SOURCES=1                     # their source addresses
+PREFILL_PORTS=1                       # and destination ports
+RATE=50                               # new connections per second
 FOR_SCALE=12                          # 1m -> 5s in the rules' test copy
-readonly DEADLINE=100                 # seconds after the client start
+DEADLINE=100                          # seconds after the client start
+PRODUCTION=0
 readonly SERVER_PORT=8080
 readonly SYSCTL_MAX=/proc/sys/net/netfilter/nf_conntrack_max
 readonly SYSCTL_COUNT=/proc/sys/net/netfilter/nf_conntrack_count
@@ -102,6 +119,7 @@ while (($#)); do
     --rules-edit) (($# >= 4)) || usage; RULES_EDITS+=(--replace "$2" "$3" "$4"); shift 3 ;;
     --for-scale) FOR_SCALE=${2:?}; shift ;;
     --alertmanager-example) AM_EXAMPLE=${2:?}; shift ;;
+    --production) PRODUCTION=1 ;;
     -h|--help) usage ;;
     -*) printf 'unknown option %s\n' "$1" >&2; usage ;;
     *) if [[ -z $PLUGIN_SO ]]; then PLUGIN_SO=$1
@@ -111,6 +129,11 @@ while (($#)); do
   shift
 done
 [[ -n $PLUGIN_SO && -n $FILL ]] || usage
+if ((PRODUCTION)); then
+  LIMIT=40000 PREFILL=12000 PREFILL_SOURCES=300 PREFILL_PORTS=30 RATE=250 FOR_SCALE=1 DEADLINE=240
+  STACK_HOSTNAME=ctwatch-replay-prod STACK_INTERVAL=10 STACK_SCRAPE_INTERVAL=15s STACK_EVAL_INTERVAL=15s
+fi
+readonly LIMIT PREFILL PREFILL_SOURCES PREFILL_PORTS RATE FOR_SCALE DEADLINE PRODUCTION
 # Missing build outputs are a build problem, not a reason to skip.
 [[ -f $PLUGIN_SO ]] || stack_die "plugin $PLUGIN_SO does not exist (build the ctwatch target first)"
 [[ -f $FILL && -x $FILL ]] || stack_die "$FILL is not an executable file (build the ctwatch-fill target first)"
@@ -182,16 +205,20 @@ promtool check rules "$TEST_RULES" >"$STACK_DIR/promtool-rules.out" 2>&1 ||
 ((${#RULES_EDITS[@]} == 0)) || stack_log "rules edited: $(grep -v ': for ' "$STACK_DIR/make_test_rules.log" | tr '\n' ' ')"
 
 stack_webhook_receiver "$STACK_DIR/webhook.jsonl"
+if ((PRODUCTION)); then am_timers=(--keep-timers)
+else am_timers=(--group-wait 1s --group-interval 2s --repeat-interval 1m); fi
 python3 "$HERE/make_test_alertmanager.py" "$AM_EXAMPLE" --webhook "$STACK_WEBHOOK_URL" \
-  --group-wait 1s --group-interval 2s --repeat-interval 1m >"$STACK_DIR/alertmanager.yml" ||
+  "${am_timers[@]}" >"$STACK_DIR/alertmanager.yml" ||
   stack_die "make_test_alertmanager.py failed"
 stack_alertmanager "$STACK_DIR/alertmanager.yml"
 
 stack_netns "$NS_LABEL"
 NETNS=${STACK_NETNS[$NS_LABEL]}
+if ((PRODUCTION)); then census="  CensusInterval 300"
+else census="  CensusInterval 2
+  CensusBudget 50"; fi
 stack_collectd "$PLUGIN_SO" "  Census true
-  CensusInterval 2
-  CensusBudget 50
+$census
   Namespace \"$NS_LABEL\" \"$(stack_ns_path "$NS_LABEL")\"
   NamespaceCensus true
   Timeout 2"
@@ -203,8 +230,12 @@ stack_log "stack up after $((SECONDS - START)) s"
 choose_and_lower_max
 stack_ns_spawn ctmon "$NS_LABEL" python3 "$HERE/ctmon.py" --out "$STACK_DIR/kernel.jsonl" --every 0.1
 # Long-lived background connections (assured: never evicted).
-stack_ns_exec "$NS_LABEL" "$FILL" --quiet --timeout 600 --dport 9000 "tcp:ESTABLISHED=$PREFILL" ||
-  stack_die "ctwatch-fill could not create $PREFILL entries"
+# Spread over PREFILL_PORTS services, so the chatty client stands out.
+for ((p = 0; p < PREFILL_PORTS; p++)); do
+  stack_ns_exec "$NS_LABEL" "$FILL" --quiet --timeout 600 --dport $((9000 + p)) --src-count "$PREFILL_SOURCES" \
+    "tcp:ESTABLISHED=$((PREFILL / PREFILL_PORTS))" ||
+    stack_die "ctwatch-fill could not create $((PREFILL / PREFILL_PORTS)) entries"
+done
 stack_ns_spawn server "$NS_LABEL" python3 "$HERE/chatty.py" server --port "$SERVER_PORT"
 for ((i = 0; i < 40; i++)); do
   [[ -n $(stack_ns_exec "$NS_LABEL" ss -Hltn "sport = :$SERVER_PORT") ]] && break
@@ -223,13 +254,26 @@ SETUP=$((SECONDS - START))
 stack_log "chatty client started ($RATE connections/s) $SETUP s after the test start; waiting for the pages"
 
 rc=0
-python3 "$HERE/judge.py" --webhook "$STACK_WEBHOOK_FILE" --kernel "$STACK_DIR/kernel.jsonl" \
+judge_args=()
+if ((PRODUCTION)); then
+  # The Prometheus census is the evidence census taken at the crossing
+  # (CensusInterval 300): its TIME_WAIT share is that moment's, the
+  # kernel's conntrack -L gives the full table's.
+  judge_args=(--pages ConntrackTableFillingFast,ConntrackTableNearlyFull --census-window 10m
+    --prom-tw-min 0.3 --probe-wait 45
+    --max-drop-latency 60 --collectd-log "$STACK_DIR/collectd.log"
+    --chatty-destination 127.0.0.1:$SERVER_PORT --chatty-sources 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9)
+  scenario="$PREFILL ESTABLISHED entries from $PREFILL_SOURCES sources, then $RATE new TCP connections/s (TIME_WAIT 120 s); production settings: collectd Interval 10, scrape and evaluation 15 s, rules unchanged, the example Alertmanager's timers (critical group_wait 10 s); CensusInterval 300"
+else
+  scenario="$PREFILL ESTABLISHED entries, then $RATE new TCP connections/s (TIME_WAIT 120 s); rules for: /$FOR_SCALE; Alertmanager group_wait 1s"
+fi
+python3 "$HERE/judge.py" "${judge_args[@]}" --webhook "$STACK_WEBHOOK_FILE" --kernel "$STACK_DIR/kernel.jsonl" \
   --prometheus "$STACK_PROMETHEUS_URL" --t0 "$T0" --ns-label "$NS_LABEL" \
   --instance "$STACK_HOSTNAME" --limit "$LIMIT" --netns "$NETNS" --deadline "$DEADLINE" \
   --alertmanager "$STACK_ALERTMANAGER_URL" \
   --client-log "$STACK_DIR/spawn-client.log" ${REPLAY_TIMELINE:+--timeline "$REPLAY_TIMELINE"} \
   --header "  setup: stack up and client started $SETUP s after the test start
-  scenario: $PREFILL ESTABLISHED entries, then $RATE new TCP connections/s (TIME_WAIT 120 s); rules for: /$FOR_SCALE; Alertmanager group_wait 1s" ||
+  scenario: $scenario" ||
   rc=$?
 # The kernel's own counters, for the log (ctnetlink, summed over CPUs).
 stack_ns_exec "$NS_LABEL" conntrack -S 2>/dev/null | awk '

@@ -57,6 +57,7 @@ readonly SYSCTL_COUNT=/proc/sys/net/netfilter/nf_conntrack_count
 #    up to 1 s before the namespace went.
 readonly HITS_MIN=4 HITS_MAX=15
 readonly NOW_MAX=5
+readonly RECOVERY_MAX=12
 readonly MISSING_MIN=0 MISSING_MAX=10
 # How long a FAILURE is held (from its notification) to show that it is not
 # repeated: with Persist true, Hits 5 would repeat it with the 7th value.
@@ -298,6 +299,8 @@ check_value() {  # STEP KEY VALUE
     "FAILURE percent/used") awk -v v="$3" 'BEGIN { exit !(v > 80) }' || ok=0 ;;
     "OKAY percent/used")    awk -v v="$3" 'BEGIN { exit !(v < 69) }' || ok=0 ;;
     "FAILURE errors/drop")  awk -v v="$3" 'BEGIN { exit !(v > 0) }' || ok=0 ;;
+    "FAILURE duration/time_to_full") awk -v v="$3" 'BEGIN { exit !(v < 300) }' || ok=0 ;;
+    "OKAY duration/time_to_full")    [[ $3 == inf ]] || awk -v v="$3" 'BEGIN { exit !(v >= 300) }' || ok=0 ;;
     "OKAY errors/"*)        [[ $3 == *nan ]] || awk -v v="$3" 'BEGIN { exit !(v <= 0) }' || ok=0 ;;
   esac
   ((ok)) || fail "[$1] $2 carries value '$3', on the wrong side of its bound"
@@ -394,12 +397,14 @@ main() {
   write_config
   start_collectd
 
-  local okay_any="^OKAY ($NS_LABEL|$HOST_LABEL) (percent used|errors drop|errors insert_failed)\$"
+  local okay_any="^OKAY ($NS_LABEL|$HOST_LABEL) (percent used|errors drop|errors insert_failed|duration time_to_full)\$"
   # 1. collectd 5.12 starts every value's threshold state as "unknown", so
   #    the first value of each thresholded series gives an OKAY ("within
   #    range again") notification. Seeing it for both percent/used series
   #    proves the snippet's thresholds apply to ctwatch/thr and ctwatch/host.
-  await startup "$T0" 0 "$STARTUP_MAX" "$okay_any" "OKAY $NS_LABEL percent used" "OKAY $HOST_LABEL percent used" ||
+  #    time_to_full starts once the fast sampler has 5 samples (~5 s).
+  await startup "$T0" 0 "$STARTUP_MAX" "$okay_any" "OKAY $NS_LABEL percent used" "OKAY $HOST_LABEL percent used" \
+    "OKAY $NS_LABEL duration time_to_full" "OKAY $HOST_LABEL duration time_to_full" ||
     die "no start-up notifications: the snippet's thresholds do not apply to ctwatch"
   sleep 1.5   # the rest of the start-up OKAYs (errors: NaN rate on the first value)
   await startup "$T0" 0 "$STARTUP_MAX" "$okay_any"
@@ -416,10 +421,18 @@ main() {
   fill_to "$w" 1001
   await warning "$(now)" "$HITS_MIN" "$HITS_MAX" "" "WARNING thr percent used" || true
 
-  # 3. 90 %: FAILURE. The hit counter keeps counting from the WARNING, so
-  #    this takes 1 to 7 values.
-  fill_to "$f" 1002
-  await failure "$(now)" "$HITS_MIN" "$HITS_MAX" "" "FAILURE thr percent used" || true
+  # 3. 75 % -> 90 % as a ramp (1 % every 0.4 s): percent FAILURE (the hit
+  #    counter keeps counting from the WARNING, so this takes 1 to 7
+  #    values), and the fast path: time_to_full < 300 s, three reads in a
+  #    row (Hits 1). The steps before were jumps, not a rate: no
+  #    time_to_full notification there (the awaits above allow none).
+  local t_ramp p
+  t_ramp=$(now)
+  for ((p = 76; p <= 90; p++)); do
+    fill_to "$(((LIMIT * p + 99) / 100))" $((1100 + p))
+    sleep 0.4
+  done
+  await failure "$t_ramp" 0 "$HITS_MAX" "" "FAILURE thr percent used" "FAILURE thr duration time_to_full" || true
 
   # 4. 100 % and new flows: the kernel drops them; the drop counter's rate
   #    is > FailureMax 0 at the next read. percent stays in FAILURE (no new
@@ -450,7 +463,10 @@ main() {
   local t_flush
   t_flush=$(now)
   restore_max
-  await recovery "$t_flush" 0 "$NOW_MAX" "" "OKAY thr percent used" "OKAY thr errors drop" || true
+  #    time_to_full is absent until the trend has 5 samples after the flush
+  #    (it starts again from the empty table), then +Inf: OKAY.
+  await recovery "$t_flush" 0 "$RECOVERY_MAX" "" "OKAY thr percent used" "OKAY thr errors drop" \
+    "OKAY thr duration time_to_full" || true
 
   # 6. Nothing more: no flapping, no late notification, none for the host.
   sleep 2.5
