@@ -4,8 +4,9 @@
 #   run.sh PLUGIN_SO SPY_SO FILL_TOOL [scenario...]
 # Scenarios (default: all):
 #   get_only    every message ctwatch sends is a ctnetlink GET / GET_STATS / GET_STATS_CPU
-#   no_answer   a netlink peer that never answers: reads return within Timeout,
-#               one log line, and collectd keeps reading its other plugins
+#   no_answer   a netlink peer that never answers: each read lasts at most
+#               Timeout (timed by the spy), one log line, and collectd keeps
+#               reading its other plugins
 #   no_cap      collectd without CAP_NET_ADMIN: /proc fallback, exactly one log line
 #   netns_gone  a sampled namespace deleted while running: dropped with one line,
 #               its root-side veth disappears within two intervals, collectd lives on
@@ -124,18 +125,42 @@ scenario_get_only() {
 }
 
 scenario_no_answer() {
-  local port
+  # ctwatch reads every 5 s with Timeout 0.5 (the load plugin every 1 s):
+  # the README promises a read that gets no answer costs at most Timeout,
+  # which "within the Interval" would not show.
+  local port sends=$work/spy-noanswer.txt recvs=$work/spy-noanswer-recv.txt
   port=$(free_port)
-  write_conf noanswer 1 "  Timeout 0.3" "$port"
-  start_collectd noanswer env LD_PRELOAD="$spy" CTWATCH_SPY_BLACKHOLE=1
+  write_conf noanswer 1 "  Timeout 0.5" "$port"
+  sed -i 's|^LoadPlugin ctwatch$|<LoadPlugin ctwatch>\n  Interval 5\n</LoadPlugin>|' "$work/noanswer.conf"
+  start_collectd noanswer env LD_PRELOAD="$spy" CTWATCH_SPY_BLACKHOLE=1 CTWATCH_SPY_LOG="$sends" \
+    CTWATCH_SPY_RECV_LOG="$recvs"
   sleep 6
   local s1 s2
   s1=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
-  sleep 2
+  sleep 3
   s2=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
   local ctw
   ctw=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch' || true)
-  stop_collectd
+  sleep 3
+  stop_collectd no_answer
+  # Reads are the bursts of requests and receives (5 s apart); each lasts
+  # from its first request to its last receive, which returns when
+  # SO_RCVTIMEO runs out. 0.25 s of margin for a loaded machine; a read that
+  # waits Timeout twice (0.5 s per request) takes 1 s.
+  local reads
+  reads=$(python3 - "$sends" "$recvs" <<'PY'
+import sys
+ev = [(float(l.split()[2]), 's') for l in open(sys.argv[1])] + [(float(l.split()[1]), 'r') for l in open(sys.argv[2])]
+ev.sort()
+bursts = []
+for t, k in ev:
+    if not bursts or t - bursts[-1][-1][0] > 2.0: bursts.append([])
+    bursts[-1].append((t, k))
+print(" ".join(f"{b[-1][0] - b[0][0]:.3f}" for b in bursts if b[0][1] == 's' and b[-1][1] == 'r'))
+PY
+) || reads=""
+  local longest
+  longest=$(tr ' ' '\n' <<<"$reads" | sort -n | tail -1)
   local log=$work/noanswer.log
   if [[ -z $s1 || "$s1" == "$s2" ]]; then
     fail "no_answer: the load plugin stopped being read ('$s1' then '$s2')"
@@ -145,8 +170,12 @@ scenario_no_answer() {
     fail "no_answer: a ctwatch read overran its interval"
   elif ((ctw != 0)); then
     fail "no_answer: $ctw ctwatch values dispatched although the kernel never answered"
+  elif (($(wc -w <<<"$reads") < 2)); then
+    fail "no_answer: expected at least 2 timed reads (request, then a receive that timed out), got '$reads'"
+  elif python3 -c 'import sys; sys.exit(float(sys.argv[1]) <= 0.75)' "$longest"; then
+    fail "no_answer: a read took ${longest} s, more than Timeout 0.5 s (+0.25 s margin); reads: $reads s"
   else
-    pass "no_answer: load kept updating, one log line, no ctwatch read overran"
+    pass "no_answer: reads took $reads s (Timeout 0.5), load kept updating, one log line"
   fi
 }
 
