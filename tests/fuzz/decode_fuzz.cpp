@@ -105,8 +105,9 @@ void fuzz_sketch(const std::uint8_t* data, std::size_t size) {
     sum += p.count;
   }
   check(sum == n || truth.empty());
-  for (const auto& [k, c] : truth)
-    if (c * m > n) check(std::any_of(all.begin(), all.end(), [&](const core::PeerCount& p) { return p.key == k; }));
+  for (const auto& kc : truth)  // not [k, c]: clang 14 cannot capture a structured binding
+    if (kc.second * m > n)
+      check(std::any_of(all.begin(), all.end(), [&](const core::PeerCount& p) { return p.key == kc.first; }));
   // Forgotten entirely, memory kept: counts again from zero.
   s.clear();
   check(s.added() == 0 && s.tracked() == 0 && s.exact() && s.top(m).empty());
