@@ -15,6 +15,9 @@
 #                 SOURCES=ENTRIES gives every entry its own source, the
 #                 sketch's worst case (default: the fill tool's, 1 per 60000)
 #   CMD_ROUNDS=R  rounds of the command comparison (default ROUNDS; 0 skips it)
+#   MAX_CENSUS_RATIO=X  fail (exit 1) when the median census, with or without
+#                 TopPeers, is more than X times the raw dump (median of per-round ratios; CI)
+# A command of the comparison that exits non-zero fails the run too.
 #
 # Entries beyond the global nf_conntrack_max need it raised (root namespace,
 # restored on exit): only this script may do that. Another test may lower it
@@ -64,4 +67,6 @@ if ((cmd_rounds > 0)); then
     --cmd "conntrack -L=conntrack -L"
     --cmd "pipeline=conntrack -L | awk '{print \$4}' | sort | uniq -c | sort -rn | head")
 fi
-ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${cmds[@]}"
+limits=()
+[[ -n ${MAX_CENSUS_RATIO:-} ]] && limits=(--max-census-ratio "$MAX_CENSUS_RATIO")
+ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${limits[@]}" "${cmds[@]}"
