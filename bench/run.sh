@@ -21,7 +21,8 @@
 #
 # Entries beyond the global nf_conntrack_max need it raised (root namespace,
 # restored on exit): only this script may do that. Another test may lower it
-# for a moment; a fill that fails (ENOMEM) is retried a few times.
+# for a moment; a fill that meets a full table (ctwatch-fill exit 3) is
+# retried a few times, any other failure ends the run.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/run.sh BUILD_DIR [ENTRIES] [ROUNDS]}" && pwd)
 n=${2:-100000}
@@ -48,12 +49,13 @@ fill_args=(--timeout 7200)
 for attempt in 1 2 3 4 5; do
   ip netns del "$ns" 2>/dev/null || true
   ip netns add "$ns"
-  if ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" "${fill_args[@]}" \
-      "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" \
-      "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))"; then
-    break
-  fi
-  ((attempt < 5)) || { echo "bench: the fill failed 5 times" >&2; exit 1; }
+  rc=0
+  ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" "${fill_args[@]}" \
+    "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" \
+    "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))" || rc=$?
+  ((rc == 0)) && break
+  ((rc == 3)) || { echo "bench: the fill failed (exit $rc, not a full table)" >&2; exit 1; }
+  ((attempt < 5)) || { echo "bench: the fill met a full table 5 times" >&2; exit 1; }
   echo "bench: fill failed (nf_conntrack_max=$(cat "$max_file")); retrying in 10 s" >&2
   sleep 10
 done
