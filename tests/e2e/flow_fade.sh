@@ -55,12 +55,8 @@ LoadPlugin ctwatch
   Namespace "fade" "/var/run/netns/$ns"
   NamespaceCensus true
 </Plugin>
-LoadPlugin write_prometheus
-<Plugin write_prometheus>
-  Host "127.0.0.1"
-  Port "$port"
-</Plugin>
 EOF
+  collectd_write_prometheus "$port"
 } >"$work/collectd.conf"
 ulimit -n 1024
 collectd -f -C "$work/collectd.conf" >"$work/collectd.out" 2>&1 &

@@ -28,13 +28,19 @@ static int is_nfnetlink(int fd) {
   return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l) == 0 && proto == NETLINK_NETFILTER;
 }
 
+// Opens the log named by $env for appending (-1 when unset or unopenable)
+// and reads the clock.
+static int open_log(const char* env, struct timespec* ts) {
+  const char* path = getenv(env);
+  if (!path) return -1;
+  clock_gettime(CLOCK_MONOTONIC, ts);
+  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+}
+
 static void record(const void* buf, size_t len) {
-  const char* path = getenv("CTWATCH_SPY_LOG");
-  if (!path) return;
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return;
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int fd = open_log("CTWATCH_SPY_LOG", &ts);
+  if (fd < 0) return;
   size_t off = 0;
   while (len - off >= sizeof(struct nlmsghdr)) {
     struct nlmsghdr h;
@@ -50,12 +56,9 @@ static void record(const void* buf, size_t len) {
 }
 
 static void record_recv(ssize_t ret) {
-  const char* path = getenv("CTWATCH_SPY_RECV_LOG");
-  if (!path) return;
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return;
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int fd = open_log("CTWATCH_SPY_RECV_LOG", &ts);
+  if (fd < 0) return;
   char line[64];
   int n = snprintf(line, sizeof line, "%ld %ld.%06ld\n", (long)ret, (long)ts.tv_sec, ts.tv_nsec / 1000);
   if (write(fd, line, (size_t)n) < 0) {

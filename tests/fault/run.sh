@@ -87,7 +87,7 @@ $block
 </Plugin>
 CONF
   if [[ -n $port ]]; then
-    printf 'LoadPlugin write_prometheus\n<Plugin write_prometheus>\n  Host "127.0.0.1"\n  Port "%s"\n</Plugin>\n' "$port" >> "$work/$name.conf"
+    collectd_write_prometheus "$port" >> "$work/$name.conf"
   fi
 }
 

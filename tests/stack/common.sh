@@ -153,6 +153,12 @@ LoadPlugin logfile
 EOT
 }
 
+# collectd_write_prometheus PORT: prints a write_prometheus block listening
+# on 127.0.0.1:PORT.
+collectd_write_prometheus() {
+  printf 'LoadPlugin write_prometheus\n<Plugin write_prometheus>\n  Host "127.0.0.1"\n  Port "%s"\n</Plugin>\n' "$1"
+}
+
 # dump_file FILE LABEL: FILE on stderr between "----- LABEL (FILE) -----" and
 # "----- end of LABEL -----" lines.
 dump_file() {
