@@ -9,6 +9,9 @@
 # CPU, and when each census ran (seen by the netlink spy), so the interval
 # between censuses is measured, not inferred. Raises the global
 # nf_conntrack_max when ENTRIES needs it and restores it on exit.
+# MAX_CPU_PERCENT=P (CI) fails the run (exit 1) when collectd used more than
+# P % of one CPU over the window: CensusBudget plus a margin for the rest of
+# collectd (stats reads, logging).
 set -euo pipefail
 build=${1:?usage: bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS]}
 n=${2:-1000000}
@@ -57,9 +60,11 @@ sleep "$seconds"
 t1=$(ticks)
 s1=$(date +%s.%N)
 hz=$(getconf CLK_TCK)
-python3 - "$work/spy" "$t0" "$t1" "$s0" "$s1" "$hz" "$n" <<'PY'
+rc=0
+python3 - "$work/spy" "$t0" "$t1" "$s0" "$s1" "$hz" "$n" "${MAX_CPU_PERCENT:-}" <<'PY' || rc=$?
 import sys
 spy, t0, t1, s0, s1, hz, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+limit = float(sys.argv[8]) if sys.argv[8] else None
 wall = s1 - s0
 cpu = (t1 - t0) / hz
 dumps = [float(l.split()[2]) for l in open(spy) if l.startswith("0101 ")]
@@ -68,5 +73,11 @@ print(f"entries            {n}")
 print(f"window             {wall:.0f} s, default configuration (Interval 10, CensusInterval 30, CensusBudget 1.0)")
 print(f"collectd CPU       {cpu:.2f} s = {100 * cpu / wall:.2f} % of one CPU (utime+stime, includes the kernel's dump work)")
 print(f"censuses           {len(dumps)}; intervals between them: " + (", ".join(f"{g:.0f}" for g in gaps) or "-") + " s")
+if not dumps:
+    sys.exit("FAIL: no census ran")
+if limit is not None and 100 * cpu / wall > limit:
+    sys.exit(f"FAIL: collectd used {100 * cpu / wall:.2f} % of one CPU, more than {limit} %")
 PY
-grep -i 'ctwatch' "$work/collectd.log" | tail -3
+grep -i ctwatch "$work/collectd.log" | tail -3 || true
+kill -0 "$cpid" 2>/dev/null || { echo "FAIL: collectd died during the window" >&2; rc=1; }
+exit "$rc"

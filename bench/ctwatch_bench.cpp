@@ -4,6 +4,7 @@
 // optionally whole commands (the ctwatch CLI, `conntrack -L`, a pipeline).
 //
 //   ip netns exec NS ctwatch-bench [--rounds N] [--stats-calls N] [--top N]
+//                                  [--max-census-ratio R]
 //                                  [--cmd-rounds N] [--cmd LABEL=COMMAND]...
 //
 // (a) raw:     IPCTNL_MSG_CT_GET dump, datagrams received and only the
@@ -16,6 +17,9 @@
 // Commands run through /bin/sh -c, interleaved (rotating order), stdout and
 // stderr to /dev/null; their peak RSS is wait4()'s ru_maxrss, which covers
 // every process of a pipeline the shell waited for.
+// Exit status 1 when a command exits non-zero or dies on a signal (a broken
+// ctwatch must not pass as a fast one), or when --max-census-ratio is given
+// and the median over rounds of (b)/(a) or (c)/(a) exceeds R.
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -143,7 +147,8 @@ long nfct_dump(nfct_handle* h) {
 
 [[noreturn]] void usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s [--rounds N] [--stats-calls N] [--top N] [--cmd-rounds N] [--cmd LABEL=COMMAND]...\n",
+               "usage: %s [--rounds N] [--stats-calls N] [--top N] [--max-census-ratio R] [--cmd-rounds N] "
+               "[--cmd LABEL=COMMAND]...\n",
                argv0);
   std::exit(2);
 }
@@ -154,6 +159,7 @@ int main(int argc, char** argv) {
   int rounds = 7;
   int stats_calls = 2000;
   int cmd_rounds = -1;
+  double max_census_ratio = 0;  // 0: report only
   std::size_t top = 5;
   std::vector<Command> commands;
   for (int i = 1; i < argc; ++i) {
@@ -163,6 +169,7 @@ int main(int argc, char** argv) {
     else if (a == "--stats-calls" && has_value) stats_calls = std::stoi(argv[++i]);
     else if (a == "--top" && has_value) top = std::stoul(argv[++i]);
     else if (a == "--cmd-rounds" && has_value) cmd_rounds = std::stoi(argv[++i]);
+    else if (a == "--max-census-ratio" && has_value) max_census_ratio = std::stod(argv[++i]);
     else if (a == "--cmd" && has_value) {
       const std::string spec = argv[++i];
       const auto eq = spec.find('=');
@@ -253,8 +260,22 @@ int main(int argc, char** argv) {
   if (last_cli && last_cli->time_wait_sources) print_list("TIME_WAIT sources", *last_cli->time_wait_sources, false);
   std::printf("stats path         %.1f us per read (GET_STATS + GET_STATS_CPU, %d calls)\n", per_stats * 1e6, stats_calls);
   std::printf("peak RSS           %ld KiB (this process, all variants)\n", ru.ru_maxrss);
+  // The limit is checked on the median of per-round ratios: the variants of
+  // one round run back to back, so a neighbour's burst of load that slows a
+  // whole round cancels out, where it would skew one median of times.
+  bool ok = true;
+  for (int v : {1, 2}) {
+    std::vector<double> ratios;
+    for (std::size_t r = 0; r < secs[v].size(); ++r) ratios.push_back(secs[v][r] / secs[0][r]);
+    const double ratio = median(ratios);
+    if (max_census_ratio > 0) std::printf("%-22s %.3fx raw (median of per-round ratios)\n", names[v], ratio);
+    if (max_census_ratio > 0 && ratio > max_census_ratio) {
+      std::fprintf(stderr, "FAIL: %s took %.3fx the raw dump (limit %.2fx)\n", names[v], ratio, max_census_ratio);
+      ok = false;
+    }
+  }
 
-  if (commands.empty()) return 0;
+  if (commands.empty()) return ok ? 0 : 1;
   for (int r = 0; r < cmd_rounds; ++r)
     for (std::size_t k = 0; k < commands.size(); ++k) {
       Command& c = commands[(static_cast<std::size_t>(r) + k) % commands.size()];
@@ -262,17 +283,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot run %s\n", c.shell.c_str());
         return 1;
       }
+      if (c.last_status != 0) {
+        std::fprintf(stderr, "FAIL: %s (%s) exited with status %d\n", c.label.c_str(), c.shell.c_str(),
+                     c.last_status);
+        return 1;
+      }
     }
   std::printf("commands           %d rounds (interleaved, medians; raw dump above = %.4f s)\n", cmd_rounds, raw);
   for (const auto& c : commands)
-    std::printf("  %-28s %.4f s  %.2fx raw  peak RSS %ld KiB%s\n", c.label.c_str(), median(c.seconds),
-                raw > 0 ? median(c.seconds) / raw : 0.0, c.max_rss_kib,
-                c.last_status ? ("  (exit " + std::to_string(c.last_status) + ")").c_str() : "");
+    std::printf("  %-28s %.4f s  %.2fx raw  peak RSS %ld KiB\n", c.label.c_str(), median(c.seconds),
+                raw > 0 ? median(c.seconds) / raw : 0.0, c.max_rss_kib);
   const double first = median(commands[0].seconds);
   for (std::size_t i = 1; i < commands.size(); ++i) {
     const double other = median(commands[i].seconds);
     std::printf("  %s vs %s: %.2fx %s\n", commands[0].label.c_str(), commands[i].label.c_str(),
                 first > 0 ? other / first : 0.0, other >= first ? "faster" : "SLOWER");
   }
-  return 0;
+  return ok ? 0 : 1;
 }

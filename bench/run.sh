@@ -15,10 +15,14 @@
 #                 SOURCES=ENTRIES gives every entry its own source, the
 #                 sketch's worst case (default: the fill tool's, 1 per 60000)
 #   CMD_ROUNDS=R  rounds of the command comparison (default ROUNDS; 0 skips it)
+#   MAX_CENSUS_RATIO=X  fail (exit 1) when the median census, with or without
+#                 TopPeers, is more than X times the raw dump (median of per-round ratios; CI)
+# A command of the comparison that exits non-zero fails the run too.
 #
 # Entries beyond the global nf_conntrack_max need it raised (root namespace,
 # restored on exit): only this script may do that. Another test may lower it
-# for a moment; a fill that fails (ENOMEM) is retried a few times.
+# for a moment; a fill that meets a full table (ctwatch-fill exit 3) is
+# retried a few times, any other failure ends the run.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/run.sh BUILD_DIR [ENTRIES] [ROUNDS]}" && pwd)
 n=${2:-100000}
@@ -45,12 +49,13 @@ fill_args=(--timeout 7200)
 for attempt in 1 2 3 4 5; do
   ip netns del "$ns" 2>/dev/null || true
   ip netns add "$ns"
-  if ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" "${fill_args[@]}" \
-      "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" \
-      "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))"; then
-    break
-  fi
-  ((attempt < 5)) || { echo "bench: the fill failed 5 times" >&2; exit 1; }
+  rc=0
+  ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" "${fill_args[@]}" \
+    "tcp:TIME_WAIT=$tw" "tcp:ESTABLISHED=$est" "udp=$udp" \
+    "tcp:SYN_SENT=$((other / 2))" "tcp:CLOSE_WAIT=$((other - other / 2))" || rc=$?
+  ((rc == 0)) && break
+  ((rc == 3)) || { echo "bench: the fill failed (exit $rc, not a full table)" >&2; exit 1; }
+  ((attempt < 5)) || { echo "bench: the fill met a full table 5 times" >&2; exit 1; }
   echo "bench: fill failed (nf_conntrack_max=$(cat "$max_file")); retrying in 10 s" >&2
   sleep 10
 done
@@ -64,4 +69,6 @@ if ((cmd_rounds > 0)); then
     --cmd "conntrack -L=conntrack -L"
     --cmd "pipeline=conntrack -L | awk '{print \$4}' | sort | uniq -c | sort -rn | head")
 fi
-ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${cmds[@]}"
+limits=()
+[[ -n ${MAX_CENSUS_RATIO:-} ]] && limits=(--max-census-ratio "$MAX_CENSUS_RATIO")
+ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${limits[@]}" "${cmds[@]}"

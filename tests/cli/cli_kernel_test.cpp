@@ -274,4 +274,18 @@ BOOST_AUTO_TEST_CASE(errors_name_the_problem) {
   BOOST_TEST(contains(r.out, "usage: ctwatch"));
 }
 
+// FilledNetns retries only a fill that met a full table (ctwatch-fill exit
+// 3, another test lowering nf_conntrack_max). Filling the same tuple twice
+// is refused with EEXIST (exit 1), which no wait cures: it must fail at
+// once and say why, not after 10 attempts 3 s apart.
+BOOST_AUTO_TEST_CASE(a_fill_failing_for_another_reason_is_not_retried) {
+  const auto t0 = std::chrono::steady_clock::now();
+  BOOST_CHECK_EXCEPTION(FilledNetns("clibad", {"tcp=1@10.3.0.1:80", "tcp=1@10.3.0.1:80"}), std::runtime_error,
+                        [](const std::runtime_error& e) {
+                          BOOST_TEST_MESSAGE(e.what());
+                          return std::string(e.what()).find("exited 1 (not a full table") != std::string::npos;
+                        });
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 3.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()  // KernelCli

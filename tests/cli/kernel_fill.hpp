@@ -5,9 +5,12 @@
 // nf_conntrack_max is global, and other tests (tests/thresholds,
 // tests/integration/drop_kernel_test.cpp) lower it for a moment, possibly
 // from another build directory where ctest's RESOURCE_LOCK cannot see them:
-// a fill that meets the lowered limit fails with ENOMEM. A failed fill
-// leaves the table undefined (tools/ctwatch-fill/README.md), so only a fresh
-// namespace gives the known table back.
+// a fill that meets the lowered limit fails with ENOMEM, which ctwatch-fill
+// reports as exit 3. That, and only that, is retried: any other failure is a
+// real one and throws at once with ctwatch-fill's exit status (its message
+// is on stderr). A failed fill leaves the table undefined
+// (tools/ctwatch-fill/README.md), so only a fresh namespace gives the known
+// table back.
 
 #include <chrono>
 #include <memory>
@@ -27,13 +30,15 @@ class FilledNetns {
     for (int attempt = 1;; ++attempt) {
       ns_ = std::make_unique<Netns>(tag);
       if (track) ns_->track();
-      bool ok = true;
+      int rc = 0;
       for (const auto& f : fills)
-        if (sh(ns_->exec(std::string(CTWATCH_FILL) + " --quiet " + f)) != 0) {
-          ok = false;
+        if ((rc = sh(ns_->exec(std::string(CTWATCH_FILL) + " --quiet " + f))) != 0) {
+          if (rc != kTableFull)
+            throw std::runtime_error("ctwatch-fill " + f + " exited " + std::to_string(rc) +
+                                     " (not a full table: not retried)");
           break;
         }
-      if (ok) return;
+      if (rc == 0) return;
       ns_.reset();
       if (attempt == kAttempts)
         throw std::runtime_error("ctwatch-fill failed " + std::to_string(kAttempts) + " times (nf_conntrack_max is " +
@@ -47,6 +52,7 @@ class FilledNetns {
 
  private:
   static constexpr int kAttempts = 10;
+  static constexpr int kTableFull = 3;  // ctwatch-fill's exit status for ENOMEM
   std::unique_ptr<Netns> ns_;
 };
 

@@ -93,15 +93,19 @@ stack_init
 stack_netns "$NS_LABEL"
 
 # Fill the namespace's table. Another test may have lowered nf_conntrack_max
-# for a moment (the limit is global): on failure wait and retry with another
-# destination port, so entries from a partial attempt do not collide.
+# for a moment (the limit is global): when the fill meets a full table
+# (ctwatch-fill exit 3), wait and retry with another destination port, so
+# entries from a partial attempt do not collide. Any other failure is real.
 filled=0
 for attempt in 1 2 3 4; do
-  if stack_ns_exec "$NS_LABEL" "$FILL" --dport $((8000 + attempt)) "${FILL_SPEC[@]}" >"$STACK_DIR/fill.log" 2>&1; then
+  rc=0
+  stack_ns_exec "$NS_LABEL" "$FILL" --dport $((8000 + attempt)) "${FILL_SPEC[@]}" >"$STACK_DIR/fill.log" 2>&1 || rc=$?
+  if ((rc == 0)); then
     filled=1
     break
   fi
-  stack_log "ctwatch-fill failed (attempt $attempt): $(tail -n 1 "$STACK_DIR/fill.log"); retrying in 3 s"
+  ((rc == 3)) || stack_die "ctwatch-fill failed (exit $rc, not a full table): $(cat "$STACK_DIR/fill.log")"
+  stack_log "ctwatch-fill met a full table (attempt $attempt, nf_conntrack_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)); retrying in 3 s"
   sleep 3
 done
 ((filled)) || stack_die "ctwatch-fill failed 4 times: $(cat "$STACK_DIR/fill.log")"

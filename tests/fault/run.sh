@@ -4,14 +4,20 @@
 #   run.sh PLUGIN_SO SPY_SO FILL_TOOL [scenario...]
 # Scenarios (default: all):
 #   get_only    every message ctwatch sends is a ctnetlink GET / GET_STATS / GET_STATS_CPU
-#   no_answer   a netlink peer that never answers: reads return within Timeout,
-#               one log line, and collectd keeps reading its other plugins
+#   no_answer   a netlink peer that never answers: each read lasts at most
+#               Timeout (timed by the spy), one log line, and collectd keeps
+#               reading its other plugins
 #   no_cap      collectd without CAP_NET_ADMIN: /proc fallback, exactly one log line
 #   netns_gone  a sampled namespace deleted while running: dropped with one line,
 #               its root-side veth disappears within two intervals, collectd lives on
 #   rss         10,000 reads: collectd's RSS stays flat
-#   valgrind    clean shutdown with no leak from ctwatch.so under valgrind
+#   rss_census  a census with top peers in 7 namespaces on every read: RSS stays flat
+#   valgrind    clean shutdown with no error or leak in ctwatch's code under valgrind
+#   valgrind_selftest  the same check on ctwatch_leaky.so ($CTWATCH_LEAKY_PLUGIN,
+#               a leak injected in the read path) must find the leak
 #   cli_get_only  the `ctwatch` command (path in $CTWATCH_CLI) sends only GETs too
+# Every scenario also fails when collectd does not exit 0 on SIGTERM (a crash
+# or a hang at shutdown).
 # Exit 0 pass, 1 fail, 77 skip (CTWATCH_REQUIRE_KERNEL=1 turns a skip into a failure).
 # Only namespaces made here are filled; nothing global is changed.
 set -euo pipefail
@@ -23,7 +29,7 @@ spy=${2:?}
 fill=${3:?}
 shift 3
 scenarios=("$@")
-((${#scenarios[@]})) || scenarios=(get_only no_answer no_cap netns_gone rss valgrind)
+((${#scenarios[@]})) || scenarios=(get_only no_answer no_cap netns_gone rss rss_census valgrind valgrind_selftest)
 
 [[ $(id -u) -eq 0 ]] || skip "needs root"
 for t in collectd ip nft curl setpriv valgrind python3; do command -v "$t" >/dev/null || skip "$t missing"; done
@@ -48,21 +54,24 @@ trap 'exit 130' INT TERM
 
 prepare_plugin_dir "$work" "$plugin" logfile write_prometheus load
 
-make_ns() {  # make_ns NAME: a namespace with conntrack active and some entries
-  ip netns add "$1"
-  namespaces+=("$1")
-  ip netns exec "$1" ip link set lo up
-  ip netns exec "$1" "$fill" --quiet tcp:TIME_WAIT=300 tcp:ESTABLISHED=50 udp=20
+make_ns() {  # make_ns NAME [FILL_ARG...]: a namespace with conntrack active and some entries
+  local ns=$1
+  shift
+  ip netns add "$ns"
+  namespaces+=("$ns")
+  ip netns exec "$ns" ip link set lo up
+  (($#)) || set -- tcp:TIME_WAIT=300 tcp:ESTABLISHED=50 udp=20
+  ip netns exec "$ns" "$fill" --quiet "$@"
 }
 
-# write_conf NAME INTERVAL CTWATCH_BLOCK_LINES [PORT]
+# write_conf NAME INTERVAL CTWATCH_BLOCK_LINES [PORT] [PLUGIN_DIR]
 write_conf() {
-  local name=$1 interval=$2 block=$3 port=${4:-}
+  local name=$1 interval=$2 block=$3 port=${4:-} plugin_dir=${5:-$work/plugins}
   cat > "$work/$name.conf" <<CONF
 Hostname "ctwatch-fault"
 BaseDir "$work"
 PIDFile "$work/$name.pid"
-PluginDir "$work/plugins"
+PluginDir "$plugin_dir"
 TypesDB "$TYPES_DB"
 Interval $interval
 LoadPlugin logfile
@@ -78,7 +87,7 @@ $block
 </Plugin>
 CONF
   if [[ -n $port ]]; then
-    printf 'LoadPlugin write_prometheus\n<Plugin write_prometheus>\n  Host "127.0.0.1"\n  Port "%s"\n</Plugin>\n' "$port" >> "$work/$name.conf"
+    collectd_write_prometheus "$port" >> "$work/$name.conf"
   fi
 }
 
@@ -90,9 +99,10 @@ start_collectd() {  # start_collectd NAME [prefix command...]; sets $cpid
   pids+=("$cpid")
 }
 
-stop_collectd() {
-  kill "$cpid" 2>/dev/null || true
-  wait "$cpid" 2>/dev/null || true
+stop_collectd() {  # stop_collectd SCENARIO [SECONDS]: SIGTERM; fails SCENARIO unless collectd exits 0
+  local rc=0
+  stop_pid "$cpid" collectd "${2:-5}" || rc=$?
+  ((rc == 0)) || fail "$1: collectd exited with status $rc on SIGTERM (crashed, or hung and was killed)"
 }
 
 count() {  # FILE PATTERN -> matching lines, 0 when the file does not exist yet
@@ -110,7 +120,7 @@ scenario_get_only() {
   NamespaceCensus true"
   start_collectd get env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log"
   sleep 4
-  stop_collectd
+  stop_collectd get_only
   # ctnetlink subsystem 1: GET = 0x0101, GET_STATS_CPU = 0x0104, GET_STATS = 0x0105.
   local types
   types=$(awk '{print $1}' "$log" | sort | uniq -c | tr '\n' ' ')
@@ -124,18 +134,42 @@ scenario_get_only() {
 }
 
 scenario_no_answer() {
-  local port
+  # ctwatch reads every 5 s with Timeout 0.5 (the load plugin every 1 s):
+  # the README promises a read that gets no answer costs at most Timeout,
+  # which "within the Interval" would not show.
+  local port sends=$work/spy-noanswer.txt recvs=$work/spy-noanswer-recv.txt
   port=$(free_port)
-  write_conf noanswer 1 "  Timeout 0.3" "$port"
-  start_collectd noanswer env LD_PRELOAD="$spy" CTWATCH_SPY_BLACKHOLE=1
+  write_conf noanswer 1 "  Timeout 0.5" "$port"
+  sed -i 's|^LoadPlugin ctwatch$|<LoadPlugin ctwatch>\n  Interval 5\n</LoadPlugin>|' "$work/noanswer.conf"
+  start_collectd noanswer env LD_PRELOAD="$spy" CTWATCH_SPY_BLACKHOLE=1 CTWATCH_SPY_LOG="$sends" \
+    CTWATCH_SPY_RECV_LOG="$recvs"
   sleep 6
   local s1 s2
   s1=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
-  sleep 2
+  sleep 3
   s2=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
   local ctw
   ctw=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch' || true)
-  stop_collectd
+  sleep 3
+  stop_collectd no_answer
+  # Reads are the bursts of requests and receives (5 s apart); each lasts
+  # from its first request to its last receive, which returns when
+  # SO_RCVTIMEO runs out. 0.25 s of margin for a loaded machine; a read that
+  # waits Timeout twice (0.5 s per request) takes 1 s.
+  local reads
+  reads=$(python3 - "$sends" "$recvs" <<'PY'
+import sys
+ev = [(float(l.split()[2]), 's') for l in open(sys.argv[1])] + [(float(l.split()[1]), 'r') for l in open(sys.argv[2])]
+ev.sort()
+bursts = []
+for t, k in ev:
+    if not bursts or t - bursts[-1][-1][0] > 2.0: bursts.append([])
+    bursts[-1].append((t, k))
+print(" ".join(f"{b[-1][0] - b[0][0]:.3f}" for b in bursts if b[0][1] == 's' and b[-1][1] == 'r'))
+PY
+) || reads=""
+  local longest
+  longest=$(tr ' ' '\n' <<<"$reads" | sort -n | tail -1)
   local log=$work/noanswer.log
   if [[ -z $s1 || "$s1" == "$s2" ]]; then
     fail "no_answer: the load plugin stopped being read ('$s1' then '$s2')"
@@ -145,8 +179,12 @@ scenario_no_answer() {
     fail "no_answer: a ctwatch read overran its interval"
   elif ((ctw != 0)); then
     fail "no_answer: $ctw ctwatch values dispatched although the kernel never answered"
+  elif (($(wc -w <<<"$reads") < 2)); then
+    fail "no_answer: expected at least 2 timed reads (request, then a receive that timed out), got '$reads'"
+  elif python3 -c 'import sys; sys.exit(float(sys.argv[1]) <= 0.75)' "$longest"; then
+    fail "no_answer: a read took ${longest} s, more than Timeout 0.5 s (+0.25 s margin); reads: $reads s"
   else
-    pass "no_answer: load kept updating, one log line, no ctwatch read overran"
+    pass "no_answer: reads took $reads s (Timeout 0.5), load kept updating, one log line"
   fi
 }
 
@@ -160,7 +198,7 @@ scenario_no_cap() {
   entries=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{.*type="entries"' || true)
   local census
   census=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_tcp_connections' || true)
-  stop_collectd
+  stop_collectd no_cap
   local log=$work/nocap.log
   if [[ $(count "$log" 'falling back to /proc') -ne 1 ]]; then
     fail "no_cap: expected one fallback line, got $(count "$log" 'falling back to /proc')"
@@ -195,7 +233,7 @@ scenario_netns_gone() {
   sleep 1
   local alive=0
   kill -0 "$cpid" 2>/dev/null && alive=1
-  stop_collectd
+  stop_collectd netns_gone
   local log=$work/gone.log
   if ((gone == 0)); then
     fail "netns_gone: root-side veth still present 2 s (4 intervals) after ip netns del: the namespace is pinned"
@@ -239,7 +277,7 @@ scenario_rss() {
     if (( $(reads) >= 10000 )); then r2=$(reads); k2=$(rss_kib "$cpid"); break; fi
     sleep 0.2
   done
-  stop_collectd
+  stop_collectd rss
   if [[ -z $r1 || -z $r2 ]]; then
     fail "rss: collectd did not reach 10,000 reads (got $(reads))"
   # 512 KiB over 5,000 reads: a leak of ~100 bytes per read fails this (the
@@ -252,37 +290,110 @@ scenario_rss() {
   fi
 }
 
-scenario_valgrind() {
-  local ns=ctwatch-fault-vg-$$
+scenario_rss_census() {
+  # Census and top peers on every read (Interval 1 = CensusInterval 1) of 7
+  # tables: the host and 6 namespaces of 2,000 entries from 500 sources each.
+  local log=$work/spy-rssc.txt port i block="  CensusInterval 1
+  CensusBudget 100
+  NamespaceCensus true
+  TopPeers 20"
+  for i in 1 2 3 4 5 6; do
+    make_ns "ctwatch-fault-rc$i-$$" --src-count 500 --base-src "10.$i.0.1" \
+      tcp:TIME_WAIT=1500 tcp:ESTABLISHED=300 "udp=200@10.$i.200.1:53"
+    block+="
+  Namespace \"rc$i\" \"/var/run/netns/ctwatch-fault-rc$i-$$\""
+  done
+  port=$(free_port)
+  write_conf rssc 1 "$block" "$port"
+  start_collectd rssc env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log"
+  reads() { echo $(( $(count "$log" '^0105 ') / 7 )); }
+  local r1="" k1="" r2="" k2="" d1 d2
+  for _ in $(seq 300); do
+    # A warm-up of 10 reads lets the malloc arenas settle (see rss).
+    if (( $(reads) >= 10 )); then r1=$(reads); k1=$(rss_kib "$cpid"); d1=$(count "$log" '^0101 '); break; fi
+    sleep 0.2
+  done
+  for _ in $(seq 400); do
+    if (( $(reads) >= 50 )); then r2=$(reads); k2=$(rss_kib "$cpid"); d2=$(count "$log" '^0101 '); break; fi
+    sleep 0.2
+  done
+  stop_collectd rss_census
+  if [[ -z $r1 || -z $r2 ]]; then
+    fail "rss_census: collectd did not reach 50 reads (got $(reads))"
+  # Dumps (censuses) per read over the window: 7 when every read censuses.
+  elif (( (d2 - d1) * 10 < (r2 - r1) * 7 * 9 )); then
+    fail "rss_census: only $((d2 - d1)) censuses in $((r2 - r1)) reads of 7 tables: not a census on every read"
+  # 512 KiB over 280 censuses of 2,000 entries: about 1 byte per entry
+  # walked, or 1.8 KiB per census (smaller constant leaks: valgrind).
+  elif ((k2 > k1 + 512)); then
+    fail "rss_census: grew from $k1 KiB at $r1 reads to $k2 KiB at $r2 reads ($((d2 - d1)) censuses)"
+  else
+    pass "rss_census: $k1 KiB at $r1 reads, $k2 KiB at $r2 reads, $((d2 - d1)) censuses in between"
+  fi
+}
+
+# valgrind_run NAME PLUGIN_DIR: collectd with PLUGIN_DIR/ctwatch.so under
+# valgrind for 12 s (CensusInterval 1: the census and top-peer paths run on
+# several reads), then SIGTERM. Sets vg_reads (reads seen) and vg_ours (error
+# and leak records whose stack goes through ctwatch's code).
+valgrind_run() {
+  local name=$1 ns=ctwatch-fault-$1-$$
   make_ns "$ns"
-  write_conf vg 0.5 "  Namespace \"vg\" \"/var/run/netns/$ns\"
-  NamespaceCensus true"
-  start_collectd vg valgrind --leak-check=full --show-leak-kinds=definite,indirect --num-callers=30 \
-    --log-file="$work/valgrind.log" --trace-children=no
+  write_conf "$name" 0.5 "  Namespace \"vg\" \"/var/run/netns/$ns\"
+  NamespaceCensus true
+  CensusInterval 1
+  CensusBudget 50" "" "$2"
+  # --fullpath-after= prints whole source paths, so frames can be told apart
+  # by directory (plugin/...), not just by a file name.
+  start_collectd "$name" valgrind --leak-check=full --show-leak-kinds=definite,indirect --num-callers=40 \
+    --fullpath-after= --log-file="$work/$name.valgrind" --trace-children=no
   sleep 12
-  kill -TERM "$cpid"
-  wait "$cpid" 2>/dev/null || true
-  local reads
-  reads=$(count "$work/vg.log" 'sampling namespace')
-  # A leak or error record whose stack goes through ctwatch.so is ours.
-  local ours
-  ours=$(python3 - "$work/valgrind.log" <<'PY'
+  stop_collectd "$name" 60
+  vg_reads=$(count "$work/$name.log" 'sampling namespace')
+  # Ours: a frame in namespace ctwatch, in a source file under plugin/, or,
+  # for a build without debug info, in the .so. RelWithDebInfo frames print
+  # `func (file.cpp:NN)`, never the library's name.
+  vg_ours=$(python3 - "$work/$name.valgrind" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 blocks = re.split(r'\n==\d+== \n', text)
-bad = [b for b in blocks if 'ctwatch.so' in b and ('definitely lost' in b or 'Invalid' in b or 'uninitialised' in b or 'indirectly lost' in b)]
+kinds = ('definitely lost', 'indirectly lost', 'Invalid', 'uninitialised', 'Mismatched', 'overlap', 'free(')
+ours = re.compile(r'\bctwatch::|/plugin/(core|source|collectd)/[^/ ]+\.[ch]pp:\d+|\(in [^)]*/ctwatch[^/)]*\.so\)')
+bad = [b for b in blocks if ours.search(b) and any(k in b for k in kinds)]
 print(len(bad))
 for b in bad[:3]: print(b, file=sys.stderr)
 PY
 )
-  if ! grep -q 'ERROR SUMMARY' "$work/valgrind.log"; then
+}
+
+scenario_valgrind() {
+  valgrind_run vg "$work/plugins"
+  if ! grep -q 'ERROR SUMMARY' "$work/vg.valgrind"; then
     fail "valgrind: no summary (collectd did not shut down cleanly?)"
-  elif ((reads < 2)); then
+  elif ((vg_reads < 2)); then
     fail "valgrind: ctwatch never read under valgrind"
-  elif ((ours != 0)); then
-    fail "valgrind: $ours error/leak records involve ctwatch.so"
+  elif ((vg_ours != 0)); then
+    fail "valgrind: $vg_ours error/leak records in ctwatch's code"
   else
-    pass "valgrind: clean shutdown, no error or leak from ctwatch.so ($(grep -o 'definitely lost: [0-9,]* bytes' "$work/valgrind.log" | head -1) overall)"
+    pass "valgrind: clean shutdown, no error or leak in ctwatch's code ($(grep -o 'definitely lost: [0-9,]* bytes' "$work/vg.valgrind" | head -1) overall)"
+  fi
+}
+
+# The check above must be able to fail: ctwatch_leaky.so is the same plugin
+# with a 256-byte leak per dispatched value (tests/fault/leak_inject.c).
+scenario_valgrind_selftest() {
+  local leaky=${CTWATCH_LEAKY_PLUGIN:-}
+  [[ -f $leaky ]] || { fail "valgrind_selftest: CTWATCH_LEAKY_PLUGIN does not name ctwatch_leaky.so"; return; }
+  mkdir -p "$work/leaky"
+  cp "$work/plugins/"*.so "$work/leaky/"
+  cp "$leaky" "$work/leaky/ctwatch.so"
+  valgrind_run vgleak "$work/leaky"
+  if ((vg_reads < 2)); then
+    fail "valgrind_selftest: ctwatch_leaky never read under valgrind"
+  elif ((vg_ours == 0)); then
+    fail "valgrind_selftest: the leak check missed the leak injected into ctwatch's read path"
+  else
+    pass "valgrind_selftest: the injected leak was caught ($vg_ours records in ctwatch's code)"
   fi
 }
 

@@ -4,6 +4,8 @@
 #include <sys/syscall.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
 #include <thread>
 
 #include "boost_test.hpp"
@@ -49,6 +51,34 @@ std::uint64_t counter(const core::Snapshot& s, core::Counter c) {
 std::uint64_t sysctl(const std::string& name) {
   return core::parse_proc_uint(read_line("/proc/sys/net/netfilter/" + name)).value();
 }
+
+// A private NamespaceDir: the files in it are bind mounts of namespaces
+// made by the test (as `ip netns add` makes them), unmounted on scope exit.
+class NsDir {
+ public:
+  NsDir() {
+    char tmpl[] = "/tmp/ctwatch-it-nsdir-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+  }
+  ~NsDir() {
+    for (const auto& f : files_) sh("umount " + dir_ + "/" + f + " 2>/dev/null; rm -f " + dir_ + "/" + f);
+    sh("rmdir " + dir_);
+  }
+  NsDir(const NsDir&) = delete;
+  NsDir& operator=(const NsDir&) = delete;
+  const std::string& path() const { return dir_; }
+  // DIR/name names ns from now on (replacing what it named before).
+  void bind(const std::string& name, const Netns& ns) {
+    if (std::find(files_.begin(), files_.end(), name) == files_.end()) files_.push_back(name);
+    sh("umount " + dir_ + "/" + name + " 2>/dev/null");
+    must("touch " + dir_ + "/" + name + " && mount --bind " + ns.path() + " " + dir_ + "/" + name);
+  }
+
+ private:
+  std::string dir_;
+  std::vector<std::string> files_;
+};
 
 }  // namespace
 
@@ -187,6 +217,52 @@ BOOST_AUTO_TEST_CASE(deleted_namespace_is_dropped_once_and_not_pinned) {
   }
   if (!veth_gone) sh("ip link del " + veth + " 2>/dev/null");
   BOOST_TEST(veth_gone);
+}
+
+// NamespaceDir is rescanned every read: a namespace that appears in it after
+// the first read is sampled from the next read on.
+BOOST_AUTO_TEST_CASE(namespace_dir_picks_up_a_namespace_created_later) {
+  Netns ns("late");
+  ns.fill("udp=4");
+  NsDir dir;
+  core::Config cfg;
+  cfg.namespace_dir = dir.path();
+  cfg.census = false;
+  Logs logs;
+  source::Monitor m(cfg, logs.fn());
+  BOOST_TEST(!find(m.read(), "late"));
+  dir.bind("late", ns);
+  const auto r = m.read();
+  BOOST_REQUIRE(find(r, "late"));
+  BOOST_TEST(find(r, "late")->snapshot.entries.value() == 4u);
+  BOOST_TEST(logs.count("sampling namespace \"late\"") == 1);
+}
+
+// The same path made to name another namespace (ip netns del + add): the
+// device/inode check closes the old sampler and opens one on the new
+// namespace, with one line, so the values are the new namespace's.
+BOOST_AUTO_TEST_CASE(namespace_recreated_under_the_same_path_is_reopened) {
+  Netns a("re-a");
+  a.fill("udp=2");
+  Netns b("re-b");
+  b.fill("udp=5");
+  NsDir dir;
+  dir.bind("re", a);
+  core::Config cfg;
+  cfg.namespace_dir = dir.path();
+  cfg.census = false;
+  Logs logs;
+  source::Monitor m(cfg, logs.fn());
+  auto r = m.read();
+  BOOST_REQUIRE(find(r, "re"));
+  BOOST_TEST(find(r, "re")->snapshot.entries.value() == 2u);
+  dir.bind("re", b);
+  r = m.read();
+  BOOST_REQUIRE(find(r, "re"));
+  BOOST_TEST(find(r, "re")->snapshot.entries.value() == 5u);
+  for (int i = 0; i < 3; ++i) BOOST_TEST(find(m.read(), "re")->snapshot.entries.value() == 5u);
+  BOOST_TEST(logs.count("is gone or was replaced") == 1);
+  BOOST_TEST(logs.count("sampling namespace \"re\"") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(configured_namespace_missing_is_one_warning) {

@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks and unit-tests the ctwatch Prometheus alerting rules with promtool.
 #
 #   tests/rules/run.sh          (from anywhere; it cds to the repository root)
 #
 # Exit status: 0 all good, 1 a check or a test failed, 77 promtool is not
-# installed (the automake/ctest "skipped" code).  On Debian promtool comes with
-# the `prometheus` package (apt-get install prometheus).
+# installed (the automake/ctest "skipped" code) -- 1 instead with
+# CTWATCH_REQUIRE_KERNEL=1, so CI cannot lose the promtool cases to a skip.
+# On Debian promtool comes with the `prometheus` package.
 set -euo pipefail
+# skip, require_tools: the skip convention shared by the test scripts.
+# shellcheck source=tests/stack/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
 
 cd "$(dirname "$0")/../.."
 
 rules=rules/prometheus/ctwatch.rules.yml
 test_dir=rules/prometheus/tests
 
-if ! command -v promtool >/dev/null 2>&1; then
-    echo "tests/rules/run.sh: SKIP: promtool not found in PATH." >&2
-    echo "  Install it with: apt-get install prometheus   (Debian/Ubuntu)" >&2
-    exit 77
-fi
+require_tools promtool:prometheus
 
 echo "== $(promtool --version 2>&1 | head -n 1)"
 

@@ -71,15 +71,15 @@ require_collectd() {
 
 # ------------------------------------------------------------ processes ----
 
-stop_pid() {  # PID NAME: TERM, then KILL after 5 s; returns the exit status
+stop_pid() {  # PID NAME [SECONDS]: TERM, then KILL after SECONDS (5); returns the exit status
   local pid=$1 i
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
+  for ((i = 0; i < ${3:-5} * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    log "$2 (pid $pid) ignored SIGTERM for 5 s; killing it" >&2
+    log "$2 (pid $pid) ignored SIGTERM for ${3:-5} s; killing it" >&2
     kill -KILL "$pid" 2>/dev/null || true
   fi
   local rc=0
@@ -151,6 +151,12 @@ LoadPlugin logfile
   PrintSeverity true
 </Plugin>
 EOT
+}
+
+# collectd_write_prometheus PORT: prints a write_prometheus block listening
+# on 127.0.0.1:PORT.
+collectd_write_prometheus() {
+  printf 'LoadPlugin write_prometheus\n<Plugin write_prometheus>\n  Host "127.0.0.1"\n  Port "%s"\n</Plugin>\n' "$1"
 }
 
 # dump_file FILE LABEL: FILE on stderr between "----- LABEL (FILE) -----" and

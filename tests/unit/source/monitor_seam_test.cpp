@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The Monitor over a fake kernel. This executable defines
+// source::open_netlink itself (a link seam: transport.cpp, which holds the
+// real one, is then never pulled from the ctsource archive), so every
+// NamespaceSampler talks to a FakeTransport, while the sysctls come from the
+// fixture tree tests/data/proc (nf_conntrack_max = 4000 there).
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <netinet/in.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "boost_test.hpp"
+#include "fakes/fake_transport.hpp"
+#include "source/monitor.hpp"
+
+using namespace ctwatch;
+using namespace ctwatch::test;
+
+namespace {
+
+std::uint16_t ct(std::uint8_t m) { return static_cast<std::uint16_t>((NFNL_SUBSYS_CTNETLINK << 8) | m); }
+
+// What the fake kernel answers, set by each test case.
+struct Kernel {
+  bool max_entries = true;            // send CTA_STATS_GLOBAL_MAX_ENTRIES (kernels >= 4.18)
+  int dump_datagrams = 1;             // datagrams of one census dump, 2 TCP entries each
+  std::chrono::milliseconds dump_delay{0};  // before each of them
+};
+Kernel g_kernel;
+
+std::vector<Buf> answer(const nlmsghdr& r) {
+  if (r.nlmsg_type == ct(IPCTNL_MSG_CT_GET_STATS)) {
+    const Buf entries = attr_be32(CTA_STATS_GLOBAL_ENTRIES, 42);
+    const Buf stats = g_kernel.max_entries
+                          ? nfmsg(ct(IPCTNL_MSG_CT_GET_STATS), 0, r.nlmsg_seq, 0,
+                                  {entries, attr_be32(CTA_STATS_GLOBAL_MAX_ENTRIES, 1234)})
+                          : nfmsg(ct(IPCTNL_MSG_CT_GET_STATS), 0, r.nlmsg_seq, 0, {entries});
+    return {cat({stats, error(r.nlmsg_seq, 0)})};
+  }
+  if (r.nlmsg_type == ct(IPCTNL_MSG_CT_GET_STATS_CPU))
+    return {cat({nfmsg(ct(IPCTNL_MSG_CT_GET_STATS_CPU), NLM_F_MULTI, r.nlmsg_seq, 0, {attr_be32(CTA_STATS_DROP, 1)}),
+                 done(r.nlmsg_seq)})};
+  std::vector<Buf> dump;
+  for (int i = 0; i < g_kernel.dump_datagrams; ++i) {
+    const Buf e = nfmsg(ct(IPCTNL_MSG_CT_NEW), NLM_F_MULTI, r.nlmsg_seq, 0,
+                        {nest(CTA_TUPLE_ORIG, {nest(CTA_TUPLE_PROTO, {attr_u8(CTA_PROTO_NUM, IPPROTO_TCP)})}),
+                         nest(CTA_PROTOINFO, {nest(CTA_PROTOINFO_TCP, {attr_u8(CTA_PROTOINFO_TCP_STATE, 7)})})},
+                        AF_INET);
+    dump.push_back(i + 1 == g_kernel.dump_datagrams ? cat({e, e, done(r.nlmsg_seq)}) : cat({e, e}));
+  }
+  return dump;
+}
+
+// FakeTransport, with the dump's datagrams arriving dump_delay apart.
+class SlowTransport final : public source::Transport {
+ public:
+  core::Status send(core::Bytes request) override {
+    nlmsghdr h;
+    std::memcpy(&h, request.data(), sizeof h);
+    dump_ = h.nlmsg_type == ct(IPCTNL_MSG_CT_GET);
+    return fake_.send(request);
+  }
+  core::Result<std::size_t> recv(std::span<std::byte> buf) override {
+    if (dump_) std::this_thread::sleep_for(g_kernel.dump_delay);
+    return fake_.recv(buf);
+  }
+  std::uint32_t portid() const override { return 0; }
+
+ private:
+  FakeTransport fake_{answer};
+  bool dump_ = false;
+};
+
+struct Fixture {
+  Fixture() { g_kernel = Kernel{}; }
+
+  std::vector<source::NamespaceReport> read_once(const core::Config& cfg) {
+    source::Monitor m(cfg, [this](source::LogLevel, const std::string& l) { lines.push_back(l); },
+                      test::data_dir() + "/proc");
+    return m.read();
+  }
+  bool logged(const std::string& what) const {
+    for (const auto& l : lines)
+      if (l.find(what) != std::string::npos) return true;
+    return false;
+  }
+  std::vector<std::string> lines;
+};
+
+core::Config netlink_config(double census_interval, double timeout) {
+  core::Config cfg;
+  cfg.source = core::SourceMode::Netlink;
+  cfg.census_interval = census_interval;
+  cfg.census_budget = 100;
+  cfg.timeout = timeout;
+  cfg.top_peers = 0;
+  return cfg;
+}
+
+}  // namespace
+
+namespace ctwatch::source {
+core::Result<std::unique_ptr<Transport>> open_netlink(double) {
+  return std::unique_ptr<Transport>(std::make_unique<SlowTransport>());
+}
+}  // namespace ctwatch::source
+
+BOOST_AUTO_TEST_SUITE(Source)
+BOOST_FIXTURE_TEST_SUITE(MonitorFakeKernel, Fixture)
+
+BOOST_AUTO_TEST_CASE(max_comes_from_the_kernel_when_it_sends_it) {
+  const auto r = read_once(netlink_config(30, 2));
+  BOOST_REQUIRE(r.size() == 1u);
+  BOOST_TEST(r[0].snapshot.entries.value() == 42u);
+  BOOST_TEST(r[0].snapshot.max_entries.value() == 1234u);
+}
+
+// Kernels before 4.18 have no CTA_STATS_GLOBAL_MAX_ENTRIES: the README
+// promises max from the nf_conntrack_max sysctl then, not an absent max.
+BOOST_AUTO_TEST_CASE(max_comes_from_the_sysctl_without_max_entries) {
+  g_kernel.max_entries = false;
+  const auto r = read_once(netlink_config(30, 2));
+  BOOST_REQUIRE(r.size() == 1u);
+  BOOST_TEST(r[0].snapshot.entries.value() == 42u);
+  BOOST_TEST(r[0].snapshot.max_entries.value() == 4000u);
+}
+
+// A census must finish within max(CensusInterval, Timeout): a dump that
+// outlasts the smaller of the two but not the larger completes; beyond both
+// it is abandoned (and logged), and the stats still come.
+struct SlowDump {
+  double census_interval;
+  double timeout;
+  int datagrams;
+  int delay_ms;
+  bool completes;
+};
+std::ostream& operator<<(std::ostream& o, const SlowDump& d) {
+  return o << "CensusInterval " << d.census_interval << ", Timeout " << d.timeout << ", dump "
+           << d.datagrams * d.delay_ms << " ms";
+}
+const SlowDump kSlowDumps[] = {
+    {1, 0.05, 4, 100, true},    // past Timeout, within CensusInterval
+    {1, 2, 6, 250, true},       // past CensusInterval, within Timeout
+    {1, 0.05, 12, 100, false},  // past both
+};
+
+BOOST_DATA_TEST_CASE_F(Fixture, census_deadline_is_the_larger_of_census_interval_and_timeout,
+                       boost::unit_test::data::make(kSlowDumps), d) {
+  g_kernel.dump_datagrams = d.datagrams;
+  g_kernel.dump_delay = std::chrono::milliseconds(d.delay_ms);
+  const auto r = read_once(netlink_config(d.census_interval, d.timeout));
+  BOOST_REQUIRE(r.size() == 1u);
+  BOOST_TEST(r[0].snapshot.entries.value() == 42u);
+  BOOST_REQUIRE(r[0].snapshot.census.has_value() == d.completes);
+  if (d.completes) BOOST_TEST(r[0].snapshot.census->census.entries == 2u * static_cast<unsigned>(d.datagrams));
+  else BOOST_TEST(logged("census of namespace \"host\" failed"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // MonitorFakeKernel
+BOOST_AUTO_TEST_SUITE_END()  // Source
