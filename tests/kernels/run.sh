@@ -215,7 +215,8 @@ install_python() {
 print("\n".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)))'); do
     install_file "$f"
   done
-  mkdir -p "$STAGE/usr/lib/python3.11/lib-dynload"
+  # Python finds its exec prefix by this directory, even if empty.
+  mkdir -p "$STAGE$(/usr/bin/python3 -S -c 'import sys; print(sys.prefix + "/lib/python%d.%d/lib-dynload" % sys.version_info[:2])')"
 }
 
 userspace_cpio() {
