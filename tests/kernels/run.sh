@@ -114,12 +114,14 @@ apt_private() {
     -o "Dir::State::Lists=$CACHE/apt/lists" -o "Dir::Cache=$CACHE/apt/cache" -o Dir::State::status=/dev/null
     -o APT::Sandbox::User=root -q)
   log "updating a private apt state for bullseye, bookworm and trixie"
-  apt-get "${APT_OPTS[@]}" update >"$OUT/apt-update.log" 2>&1 || { cat "$OUT/apt-update.log" >&2; return 1; }
+  # --error-on=any: an index that cannot be fetched is an error, not a warning.
+  apt-get "${APT_OPTS[@]}" --error-on=any update >"$OUT/apt-update.log" 2>&1 || { cat "$OUT/apt-update.log" >&2; return 1; }
   APT_READY=1
 }
 
-# fetch SERIES: prints the path of that kernel's .deb, from the cache or
-# downloaded (the newest of the suite) into it.
+# fetch SERIES: DEB = that kernel's .deb, from the cache or downloaded
+# (the newest of the suite) into it.
+DEB=""
 fetch() {
   local series=$1 re=${PACKAGE[$1]} deb name
   mkdir -p "$CACHE/debs"
@@ -132,7 +134,7 @@ fetch() {
     (cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" download "$name" >&2) || skip "cannot download $name"
     deb=$(find "$CACHE/debs" -maxdepth 1 -name "${name}_*.deb" -printf '%f\n' | sort -V | tail -n 1)
   fi
-  echo "$CACHE/debs/$deb"
+  DEB=$CACHE/debs/$deb
 }
 
 # unpack DEB: prints a directory holding the kernel image and the modules
@@ -276,9 +278,9 @@ report() {
 }
 
 run_vm() {
-  local series=$1 deb tree vmlinuz log start
-  deb=$(fetch "$series")
-  tree=$(unpack "$deb")
+  local series=$1 tree vmlinuz log start
+  fetch "$series"
+  tree=$(unpack "$DEB")
   vmlinuz=$(find "$tree/boot" -name 'vmlinuz-*' | head -n 1)
   modules_cpio "$tree" "$OUT/modules.cpio"
   cat "$OUT/userspace.cpio" "$OUT/modules.cpio" >"$OUT/initrd-$series.cpio"
@@ -293,7 +295,7 @@ run_vm() {
     -append "console=ttyS0 rdinit=/init panic=-1 quiet" || log "qemu exited with $? (timeout ${VM_TIMEOUT} s?)"
   rm -f "$OUT/initrd-$series.cpio"
   report "$series" "$log" || FAILED=1
-  log "$series: $((SECONDS - start)) s in the VM ($(basename "$deb"))"
+  log "$series: $((SECONDS - start)) s in the VM ($(basename "$DEB"))"
 }
 
 run_host() {
