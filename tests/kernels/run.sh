@@ -41,7 +41,7 @@ declare -rA RELEASE=([5.10]='Debian 11 bullseye' [6.1]='Debian 12 bookworm' [6.1
 # own depends= field). crc32c first: libcrc32c only soft-depends on it.
 readonly MODULES=(crc32c_generic nf_conntrack nf_conntrack_netlink nf_tables nft_ct nft_counter veth)
 # Host programs the suite and the kernel tests run, copied with their libraries.
-readonly PROGRAMS=(/usr/bin/ip /usr/sbin/nft /usr/bin/python3 /usr/bin/setpriv /usr/sbin/collectd)
+readonly PROGRAMS=(/usr/bin/ip /usr/sbin/nft /usr/bin/python3 /usr/bin/setpriv /usr/sbin/collectd /usr/bin/bash)
 readonly COLLECTD_PLUGINS=(logfile write_prometheus)
 
 BUILD=""
@@ -239,7 +239,9 @@ userspace_cpio() {
     tests/integration/kernel_drop tests/integration/kernel_peers tests/cli/kernel_cli; do
     install_file "$BUILD/$p"
   done
-  install_file "$SRC/tests/kernels/check.py"
+  for p in tests/kernels/check.py tests/kernels/collectd_check.sh tests/stack/common.sh; do
+    install_file "$SRC/$p"
+  done
   install_file "$SRC/tests/e2e/expected.prom"
   cp "$HERE/suite.sh" "$STAGE/ctwatch-suite.sh"
   sed -e "s|@BUILD@|$BUILD|" -e "s|@SOURCE@|$SRC|" "$HERE/init.sh" >"$STAGE/init"

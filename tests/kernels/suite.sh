@@ -84,54 +84,7 @@ for t in tests/integration/kernel_monitor tests/integration/kernel_drop tests/in
 done
 
 # Real collectd with ctwatch.so and write_prometheus against a known table.
-collectd_contract() {
-  ns=ctwatch-kernels-$$
-  port=$((20000 + $$ % 20000))
-  ip netns add "$ns" || return 1
-  trap 'ip netns del "$ns" 2>/dev/null' EXIT
-  ip netns exec "$ns" "$build/tools/ctwatch-fill/ctwatch-fill" --quiet tcp:TIME_WAIT=40 tcp:ESTABLISHED=7 udp=5 || return 1
-  mkdir -p "$work/plugins" "$work/base"
-  # collectd loads regular files only, not symlinks.
-  cp /usr/lib/collectd/logfile.so /usr/lib/collectd/write_prometheus.so "$build/plugin/ctwatch.so" "$work/plugins/"
-  cat >"$work/collectd.conf" <<EOF
-Hostname "ctwatch-kernels"
-FQDNLookup false
-Interval 1
-BaseDir "$work/base"
-PIDFile "$work/collectd.pid"
-PluginDir "$work/plugins"
-TypesDB "/usr/share/collectd/types.db"
-AutoLoadPlugin false
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "$work/collectd.log"
-</Plugin>
-LoadPlugin ctwatch
-<Plugin ctwatch>
-  Namespace "it" "/var/run/netns/$ns"
-  NamespaceCensus true
-  CensusInterval 1
-  CensusBudget 100
-</Plugin>
-LoadPlugin write_prometheus
-<Plugin write_prometheus>
-  Host "127.0.0.1"
-  Port "$port"
-</Plugin>
-EOF
-  /usr/sbin/collectd -f -C "$work/collectd.conf" &
-  pid=$!
-  python3 "$src/tests/kernels/check.py" collectd "$port" it "$src/tests/e2e/expected.prom" "$proc_counters" 52 40
-  rc=$?
-  kill "$pid"
-  wait "$pid"
-  [ $rc -eq 0 ] || cat "$work/collectd.log"
-  ip netns del "$ns"
-  trap - EXIT
-  return $rc
-}
-check collectd_contract collectd_contract
+check collectd_contract bash "$src/tests/kernels/collectd_check.sh" "$build" "$proc_counters"
 
 say "summary $passed $failed"
 rm -rf "$work"
