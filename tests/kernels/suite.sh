@@ -61,14 +61,14 @@ check counters_netlink_eq_proc same_counters
 
 # The README's claim: clash_resolve since 5.10, chaintoolong since 5.15.
 readme_claims() {
-  v=$(uname -r | sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/')
-  set -- $v
+  major=$(uname -r | cut -d. -f1)
+  minor=$(uname -r | cut -d. -f2)
   ok=0
   for c in clash_resolve:510 chaintoolong:515; do
     name=${c%%:*}
     since=${c##*:}
     want=absent
-    [ $(($1 * 100 + $2)) -ge "$since" ] && want=present
+    [ $((major * 100 + minor)) -ge "$since" ] && want=present
     got=absent
     case " $cli_counters " in *" $name "*) got=present ;; esac
     echo "$name: $got, README says $want on $(uname -r)"
@@ -80,7 +80,7 @@ check counters_as_readme_says readme_claims
 
 for t in tests/integration/kernel_monitor tests/integration/kernel_drop tests/integration/kernel_peers \
   tests/cli/kernel_cli; do
-  check "${t##*/}" timeout "$TEST_TIMEOUT" "$build/$t" --log_level=test_suite
+  check "${t##*/}" timeout "$TEST_TIMEOUT" "$build/$t" --log_level=test_suite --color_output=false
 done
 
 # Real collectd with ctwatch.so and write_prometheus against a known table.
