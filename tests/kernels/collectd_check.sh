@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Real collectd with ctwatch.so and write_prometheus against a known table
+# in a namespace of its own; the scrape is compared with the metric
+# contract (tests/e2e/expected.prom) less the counters this kernel lacks.
+# Run by suite.sh, in the test VMs too.
+#
+#   collectd_check.sh BUILD_DIR COUNTERS
+#     COUNTERS: the counters this kernel has (from /proc/net/stat/nf_conntrack)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/stack/common.sh
+source "$HERE/../stack/common.sh"
+readonly BUILD=$1 COUNTERS=$2
+readonly NS=ctwatch-kernels-$$
+WORK=$(mktemp -d /tmp/ctwatch-kernels-collectd.XXXXXX)
+PID=""
+
+cleanup() {
+  [[ -z $PID ]] || stop_pid "$PID" collectd || true
+  ip netns del "$NS" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ip netns add "$NS"
+# 40 TIME_WAIT + 7 ESTABLISHED + 5 UDP = 52 entries.
+ip netns exec "$NS" "$BUILD/tools/ctwatch-fill/ctwatch-fill" --quiet tcp:TIME_WAIT=40 tcp:ESTABLISHED=7 udp=5
+prepare_plugin_dir "$WORK" "$BUILD/plugin/ctwatch.so" logfile write_prometheus
+port=$(free_port)
+{
+  collectd_conf_head "$WORK" ctwatch-kernels
+  cat <<EOF
+LoadPlugin ctwatch
+<Plugin ctwatch>
+  Namespace "it" "/var/run/netns/$NS"
+  NamespaceCensus true
+  CensusInterval 1
+  CensusBudget 100
+</Plugin>
+LoadPlugin write_prometheus
+<Plugin write_prometheus>
+  Host "127.0.0.1"
+  Port "$port"
+</Plugin>
+EOF
+} >"$WORK/collectd.conf"
+collectd -f -C "$WORK/collectd.conf" &
+PID=$!
+python3 "$HERE/check.py" collectd "$port" it "$HERE/../e2e/expected.prom" "$COUNTERS" 52 40 ||
+  { dump_file "$WORK/collectd.log" collectd.log; exit 1; }

@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The kernel suite: run by the /init of each test VM (busybox sh), and by
+# run.sh on the build machine's own kernel.
+#
+#   suite.sh BUILD_DIR SOURCE_DIR
+#
+# Prints, for run.sh to collect:
+#   ctwatch-kernels: obs KEY VALUE       what this kernel offers, read before any test
+#   ctwatch-kernels: pass|fail CHECK     one line per check; a failure's output follows
+#   ctwatch-kernels: summary PASSED FAILED
+# Touches only namespaces it (or the tests it runs) creates; the kernel
+# tests restore the global nf_conntrack_max they lower.
+set -u
+build=$1
+src=$2
+work=$(mktemp -d /tmp/ctwatch-kernels.XXXXXX)
+passed=0
+failed=0
+export CTWATCH_REQUIRE_KERNEL=1
+readonly TEST_TIMEOUT=240  # seconds per test binary
+
+say() { echo "ctwatch-kernels: $*"; }
+
+# check NAME COMMAND...: one pass/fail line; the output only on failure.
+check() {
+  check_name=$1
+  shift
+  if "$@" >"$work/$check_name.out" 2>&1; then
+    passed=$((passed + 1))
+    say "pass $check_name"
+  else
+    failed=$((failed + 1))
+    say "fail $check_name"
+    tail -n 100 "$work/$check_name.out" | sed 's/^/  | /'
+  fi
+}
+
+# --- what this kernel offers, before anything changes it ----------------
+proc_counters=$(python3 "$src/tests/kernels/check.py" proc-counters /proc/net/stat/nf_conntrack)
+"$build/cli/ctwatch" --top 0 --json >"$work/host.json" 2>"$work/host.err"
+cli_counters=$(python3 "$src/tests/kernels/check.py" cli-counters <"$work/host.json")
+say "obs kernel $(uname -r)"
+say "obs cpus $(grep -c '^processor' /proc/cpuinfo)"
+say "obs mem_kib $(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
+say "obs max $(cat /proc/sys/net/netfilter/nf_conntrack_max)"
+say "obs buckets $(cat /proc/sys/net/netfilter/nf_conntrack_buckets)"
+say "obs proc_header $(head -n 1 /proc/net/stat/nf_conntrack | tr -s ' \t' '  ' | sed 's/ *$//')"
+say "obs proc_counters $proc_counters"
+say "obs netlink_counters $cli_counters"
+
+# --- checks -------------------------------------------------------------
+# ctnetlink (CTA_STATS_*) and /proc name the same counters: none faked,
+# none lost.
+same_counters() {
+  echo "ctnetlink: $cli_counters"
+  echo "/proc:     $proc_counters"
+  [ -n "$cli_counters" ] && [ "$cli_counters" = "$proc_counters" ]
+}
+check counters_netlink_eq_proc same_counters
+
+# The README's claim: clash_resolve since 5.10, chaintoolong since 5.15.
+readme_claims() {
+  major=$(uname -r | cut -d. -f1)
+  minor=$(uname -r | cut -d. -f2)
+  ok=0
+  for c in clash_resolve:510 chaintoolong:515; do
+    name=${c%%:*}
+    since=${c##*:}
+    want=absent
+    [ $((major * 100 + minor)) -ge "$since" ] && want=present
+    got=absent
+    case " $cli_counters " in *" $name "*) got=present ;; esac
+    echo "$name: $got, README says $want on $(uname -r)"
+    [ "$got" = "$want" ] || ok=1
+  done
+  return $ok
+}
+check counters_as_readme_says readme_claims
+
+for t in tests/integration/kernel_monitor tests/integration/kernel_drop tests/integration/kernel_peers \
+  tests/cli/kernel_cli; do
+  check "${t##*/}" timeout "$TEST_TIMEOUT" "$build/$t" --log_level=test_suite --color_output=false
+done
+
+# Real collectd with ctwatch.so and write_prometheus against a known table.
+check collectd_contract bash "$src/tests/kernels/collectd_check.sh" "$build" "$proc_counters"
+
+say "summary $passed $failed"
+rm -rf "$work"
+[ "$failed" -eq 0 ]
