@@ -228,6 +228,8 @@ def main():
                    help="comma-separated addresses of the chatty client: the NOTICE must name one")
     p.add_argument("--probe-wait", type=float, default=6,
                    help="seconds to wait for the control probe's delivery (more than its group_wait)")
+    p.add_argument("--tw-of-census", action="store_true",
+                   help="TIME_WAIT share of the census's own total, not of the entries gauge at the Dropped page")
     p.add_argument("--prom-tw-min", type=float, default=0.5,
                    help="least TIME_WAIT share the census in Prometheus must show at the Dropped page")
     p.add_argument("--chatty-destination", default="",
@@ -392,6 +394,11 @@ def main():
     sel = f'ctwatch="{ns}",instance="{inst}"'
     tw_expr = (f'last_over_time(collectd_ctwatch_tcp_connections{{type="TIME_WAIT",{sel}}}[{a.census_window}])'
                f' / ignoring(type) collectd_ctwatch_conntrack{{type="entries",{sel}}}')
+    if a.tw_of_census:
+        # The share within the census itself (it may be minutes older than
+        # the entries gauge): TIME_WAIT / all entries that census counted.
+        tw_expr = (f'last_over_time(collectd_ctwatch_tcp_connections{{type="TIME_WAIT",{sel}}}[{a.census_window}])'
+                   f' / ignoring(type) sum without(type) (last_over_time(collectd_ctwatch_current_connections{{{sel}}}[{a.census_window}]))')
     t_tw = t_dropped or t_end
     tw_share = prom.value(tw_expr, t_tw)
     tw_counts = prom.query(f'last_over_time(collectd_ctwatch_tcp_connections{{{sel}}}[{a.census_window}])', t_tw)

@@ -260,7 +260,7 @@ if ((PRODUCTION)); then
   # (CensusInterval 300): its TIME_WAIT share is that moment's, the
   # kernel's conntrack -L gives the full table's.
   judge_args=(--pages ConntrackTableFillingFast,ConntrackTableNearlyFull --census-window 10m
-    --prom-tw-min 0.3 --probe-wait 45
+    --tw-of-census --prom-tw-min 0.3 --probe-wait 45
     --max-drop-latency 60 --collectd-log "$STACK_DIR/collectd.log"
     --chatty-destination 127.0.0.1:$SERVER_PORT --chatty-sources 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9)
   scenario="$PREFILL ESTABLISHED entries from $PREFILL_SOURCES sources, then $RATE new TCP connections/s (TIME_WAIT 120 s); production settings: collectd Interval 10, scrape and evaluation 15 s, rules unchanged, the example Alertmanager's timers (critical group_wait 10 s); CensusInterval 300"
