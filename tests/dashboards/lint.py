@@ -48,25 +48,12 @@ import promql  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-# The metric contract (README.md, "Metrics"): Prometheus family -> type values.
-CONTRACT = {
-    "collectd_ctwatch_conntrack": {"entries", "max", "buckets", "peak"},
-    "collectd_ctwatch_percent": {"used"},
-    "collectd_ctwatch_tcp_connections": {
-        "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
-        "TIME_WAIT", "CLOSE", "SYN_SENT2"},
-    "collectd_ctwatch_current_connections": {
-        "tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "gre", "udplite", "other"},
-    "collectd_ctwatch_errors_total": {
-        "drop", "early_drop", "insert_failed", "invalid", "error", "chaintoolong"},
-    "collectd_ctwatch_operations_total": {"found", "insert", "search_restart", "clash_resolve"},
-    "collectd_ctwatch_duration_seconds": {
-        "tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream",
-        "census", "time_to_full"},
-    "collectd_ctwatch_gauge": {"tcp_tw_reuse"},
-    # TopPeers: type is src-<address> / dst-<address>:<port>, open-ended.
-    "collectd_ctwatch_flow": set(),
-}
+# The metric contract: README.md's "Metrics" table, its one source, read by
+# tests/contract.py (the unit test and the e2e test read the same table).
+# Prometheus family -> fixed type values; top peers' (flow) are open-ended.
+sys.path.insert(0, os.path.join(REPO, "tests"))
+import contract  # noqa: E402
+CONTRACT = contract.families()
 # write_prometheus sets instance/ctwatch/type; job comes from the scrape config.
 LABELS = {"instance", "ctwatch", "type", "job"}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
@@ -303,36 +290,6 @@ def check_dashboard(f, name, text, fix=False):
     for group in nested.values():
         check_grid(f, name, group)
     return dash, new_text
-
-
-def check_contract_against_readme(f):
-    """The README's metric table and CONTRACT must agree (contract drift)."""
-    path = os.path.join(REPO, "README.md")
-    try:
-        text = open(path, encoding="utf-8").read()
-    except OSError:
-        return                   # not in the repository: nothing to compare
-    found = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 4 or not line.lstrip().startswith("|"):
-            continue
-        fam = re.findall(r"`(collectd_ctwatch_[A-Za-z0-9_]+)`", cells[-1])
-        if len(fam) != 1:
-            continue
-        found.setdefault(fam[0], set()).update(re.findall(r"`([A-Za-z0-9_]+)`", cells[-2]))
-    if not found:
-        print(f"lint: note: no metric table found in {path}; contract not cross-checked", file=sys.stderr)
-        return
-    for fam in sorted(set(found) | set(CONTRACT)):
-        if fam not in found:
-            f.add("contract", f"{fam} is in lint.py's CONTRACT but not in README.md's metric table")
-        elif fam not in CONTRACT:
-            f.add("contract", f"README.md lists {fam}, lint.py's CONTRACT does not: update CONTRACT "
-                              "and review the dashboards")
-        elif found[fam] != CONTRACT[fam]:
-            f.add("contract", f"{fam}: README.md types {sorted(found[fam])} != lint.py's "
-                              f"{sorted(CONTRACT[fam])}")
 
 
 def lint(files, fix=False):
@@ -574,8 +531,6 @@ def main():
         print(f"lint: {e}", file=sys.stderr)
         return 2
     f, rewrites = lint(files, fix=args.fix)
-    if not args.files:
-        check_contract_against_readme(f)
     path_of = {display_name(p): p for p in paths}
     for name, text in rewrites.items():
         with open(path_of[name], "w", encoding="utf-8") as fh:

@@ -4,10 +4,11 @@
 # End-to-end test: ctwatch.so inside a real collectd 5.12, scraped through
 # write_prometheus, against a throwaway network namespace with known traffic.
 #
-#   run.sh PLUGIN_SO [-k] [-u]
+#   run.sh PLUGIN_SO [-k]
 #     -k  keep the temporary directory (config, log, scrapes) and print it
-#     -u  rewrite tests/e2e/expected.prom from this run's scrape (review the
-#         diff before committing it!)
+#   The expected families and label sets come from the metric contract,
+#   README.md's "Metrics" table, through tests/contract.py: there is no
+#   hand-kept copy to drift.
 #
 # Exit status: 0 pass, 1 fail, 77 skip (not root, no collectd, no
 # write_prometheus libraries, no nf_conntrack, ...). With
@@ -24,7 +25,7 @@ readonly HERE
 # log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stop_pid, ...
 # shellcheck source=tests/stack/common.sh
 source "$HERE/../stack/common.sh"
-readonly EXPECTED=$HERE/expected.prom
+readonly CONTRACT_PY=$HERE/../contract.py
 readonly TRAFFIC_PY=$HERE/traffic.py
 readonly NS=ctwatch-e2e-$$
 readonly NS_PATH=/var/run/netns/$NS
@@ -37,7 +38,6 @@ readonly N_ESTABLISHED=3 N_TIME_WAIT=1 N_UDP=2
 
 PLUGIN_SO=""
 KEEP=0
-UPDATE=0
 WORK=""
 NS_CREATED=0
 COLLECTD_PID=""
@@ -45,7 +45,7 @@ TRAFFIC_PID=""
 PORT=""
 
 usage() {
-  printf 'usage: %s PLUGIN_SO [-k] [-u]\n' "$(basename "$0")" >&2
+  printf 'usage: %s PLUGIN_SO [-k]\n' "$(basename "$0")" >&2
   exit 1
 }
 
@@ -53,7 +53,6 @@ parse_args() {
   while (($#)); do
     case $1 in
       -k) KEEP=1 ;;
-      -u) UPDATE=1 ;;
       -h|--help) usage ;;
       -*) printf 'unknown option %s\n' "$1" >&2; usage ;;
       *) [[ -z $PLUGIN_SO ]] || usage; PLUGIN_SO=$1 ;;
@@ -264,16 +263,14 @@ check_top_peers() {  # RAW
 
 check_label_sets() {  # RAW
   normalize "$1" >"$WORK/actual.prom"
-  if ((UPDATE)); then
-    cp "$WORK/actual.prom" "$EXPECTED"
-    log "updated $EXPECTED ($(grep -vc '^#' "$EXPECTED") series): review it against the contract"
-    return 0
-  fi
-  if diff -u "$EXPECTED" "$WORK/actual.prom" >"$WORK/labels.diff"; then
-    pass "families and label sets match $(basename "$EXPECTED") ($(grep -vc '^#' "$EXPECTED") series)"
+  local expected=$WORK/expected.prom
+  python3 "$CONTRACT_PY" prom "$COLLECTD_HOSTNAME" "$NS_LABEL" "$HOST_LABEL" >"$expected" ||
+    die "tests/contract.py cannot read the metric table in README.md"
+  if diff -u "$expected" "$WORK/actual.prom" >"$WORK/labels.diff"; then
+    pass "families and label sets match the README's metric table ($(grep -vc '^#' "$expected") series)"
   else
     cat "$WORK/labels.diff" >&2
-    fail "families or label sets differ from $EXPECTED (diff above; -u rewrites it)"
+    fail "families or label sets differ from the README's metric table (diff above: - contract, + scrape)"
   fi
 }
 

@@ -243,7 +243,8 @@ userspace_cpio() {
   for p in tests/kernels/check.py tests/kernels/collectd_check.sh tests/stack/common.sh; do
     install_file "$SRC/$p"
   done
-  install_file "$SRC/tests/e2e/expected.prom"
+  install_file "$SRC/tests/contract.py"
+  install_file "$SRC/README.md"   # the metric contract (tests/contract.py reads its table)
   cp "$HERE/suite.sh" "$STAGE/ctwatch-suite.sh"
   sed -e "s|@BUILD@|$BUILD|" -e "s|@SOURCE@|$SRC|" "$HERE/init.sh" >"$STAGE/init"
   chmod 755 "$STAGE/init"

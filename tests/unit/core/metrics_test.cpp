@@ -4,6 +4,7 @@
 // dropped by collectd with only an INFO line, so a typo here would be silent.
 #include "boost_test.hpp"
 #include "core/metrics.hpp"
+#include "contract_generated.hpp"
 #include "support/nl_builder.hpp"
 
 #include <algorithm>
@@ -40,17 +41,10 @@ std::set<std::string> keys(const std::vector<core::Metric>& ms) {
   return out;
 }
 
-// The contract table, literally.
-const std::map<std::string, std::vector<std::string>> kContract{
-    {"conntrack", {"entries", "max", "buckets", "peak"}},
-    {"percent", {"used"}},
-    {"tcp_connections", {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"}},
-    {"current_connections", {"tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "gre", "udplite", "other"}},
-    {"errors", {"drop", "early_drop", "insert_failed", "invalid", "error", "chaintoolong"}},
-    {"operations", {"found", "insert", "search_restart", "clash_resolve"}},
-    {"duration", {"tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream", "census", "time_to_full"}},
-    {"gauge", {"tcp_tw_reuse"}},
-};
+// The contract: README.md's metric table, generated into this header by
+// tests/contract.py at build time (the e2e test and the dashboard lint read
+// the same table).
+using test::kContract;
 
 }  // namespace
 
