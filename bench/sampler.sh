@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The fast sampler's CPU per namespace per tick, with 1, 10 and 100 extra
-# namespaces (throwaway, empty, conntrack active); docs/performance.md.
+# A collectd read and a fast-sampler tick, with 1 to 500 extra namespaces
+# (throwaway, empty, conntrack active; COUNTS overrides); docs/performance.md.
 #   bench/sampler.sh BUILD_DIR [TICKS]
 set -euo pipefail
 build=${1:?usage: sampler.sh BUILD_DIR [TICKS]}
@@ -11,7 +11,7 @@ bin=$build/bench/sampler-bench
 names=()
 cleanup() { for n in "${names[@]}"; do ip netns del "$n" 2>/dev/null || true; done; }
 trap cleanup EXIT
-for count in 1 10 100; do
+for count in ${COUNTS:-1 10 100 300 500}; do
   while ((${#names[@]} < count)); do
     n=ctwatch-sb-$$-${#names[@]}
     ip netns add "$n"

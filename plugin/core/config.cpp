@@ -102,6 +102,11 @@ Result<Config> parse_config(const ConfigItem& block) {
       auto v = get_number(item, 0.01, 60);
       if (!v) return v.error();
       cfg.timeout = *v;
+    } else if (key_is(item, "MaxNamespaces")) {
+      auto v = get_number(item, 0, 65536);
+      if (!v) return v.error();
+      if (*v != std::floor(*v)) return bad(item, "expected a whole number from 0 (automatic) to 65536");
+      cfg.max_namespaces = static_cast<std::size_t>(*v);
     } else if (key_is(item, "TopPeers")) {
       auto v = get_number(item, 0, 1000);
       if (!v) return v.error();
@@ -139,7 +144,7 @@ Result<Config> parse_config(const ConfigItem& block) {
     } else {
       return Error{EINVAL, "unknown option \"" + item.key + "\" (value " + describe(item) +
                                "); known options: Census, CensusInterval, CensusBudget, "
-                               "Namespace, NamespaceDir, NamespaceCensus, Source, StatsInterval, Timeout, TopPeers"};
+                               "MaxNamespaces, Namespace, NamespaceDir, NamespaceCensus, Source, StatsInterval, Timeout, TopPeers"};
     }
   }
   return cfg;

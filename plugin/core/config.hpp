@@ -53,6 +53,11 @@ struct Config {
   // entry count (peak and time to full), independent of collectd's
   // Interval; 0 = only the read's own sample.
   double stats_interval = 1;
+  // MaxNamespaces: how many namespaces besides the host ctwatch samples at
+  // most (each holds one descriptor, its netlink socket); 0 = automatic:
+  // half of the process's soft RLIMIT_NOFILE, so collectd and its other
+  // plugins keep the other half whatever NamespaceDir holds.
+  std::size_t max_namespaces = 0;
 };
 
 Result<Config> parse_config(const ConfigItem& block);

@@ -2,6 +2,7 @@
 #include "source/monitor.hpp"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -76,6 +77,12 @@ Monitor::Monitor(core::Config cfg, LogFn log, std::string proc_root)
   // Without the fast sampler the trend sees one sample per read; collectd's
   // default Interval is 10 s.
   trend_opt_.sample_interval = cfg_.stats_interval > 0 ? cfg_.stats_interval : 10;
+  max_namespaces_ = cfg_.max_namespaces;
+  if (max_namespaces_ == 0) {
+    rlimit rl{};
+    const rlim_t soft = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1024;
+    max_namespaces_ = std::max<std::size_t>(1, static_cast<std::size_t>(soft) / 2);
+  }
   namespaces_.push_back(Tracked{std::string(core::kHostLabel), "", false});
   for (const auto& n : cfg_.namespaces)
     namespaces_.push_back(Tracked{n.name, n.path, false});
@@ -217,7 +224,23 @@ void Monitor::refresh_namespaces(double t) {
 
 void Monitor::ensure_open(Tracked& ns, double t) {
   if (ns.live) return;
+  if (!ns.path.empty()) {
+    // One descriptor per open namespace: never more than MaxNamespaces, and
+    // none after the process ran out this read (collectd's other plugins
+    // need theirs). Reported once for all, by report_unsampled().
+    const auto open_now = static_cast<std::size_t>(std::count_if(
+        namespaces_.begin(), namespaces_.end(), [](const Tracked& x) { return x.live && !x.path.empty(); }));
+    if (open_now >= max_namespaces_ || fd_exhausted_) {
+      if (unsampled_++ == 0) unsampled_example_ = ns.label;
+      return;
+    }
+  }
   auto s = NamespaceSampler::open(ns.label, ns.path, opt_);
+  if (!s && (s.error().code == EMFILE || s.error().code == ENFILE)) {
+    fd_exhausted_ = true;
+    if (unsampled_++ == 0) unsampled_example_ = ns.label;
+    return;
+  }
   if (!s) {
     if (ns.open_complaint.failure(t))
       log_(LogLevel::Warning, with_errno(quoted(ns.label) + ": " + s.error().message, s.error().code) +
@@ -332,9 +355,28 @@ void Monitor::evidence_census(Live& live, const std::string& why) {
   live.pending = std::move(sample);
 }
 
+void Monitor::report_unsampled(double t) {
+  if (unsampled_ == 0) {
+    if (limit_complaint_.success()) log_(LogLevel::Info, "every namespace is sampled again");
+    return;
+  }
+  if (!limit_complaint_.failure(t)) return;
+  char why[160];
+  if (fd_exhausted_)
+    std::snprintf(why, sizeof why, "the process ran out of file descriptors (EMFILE/ENFILE)");
+  else
+    std::snprintf(why, sizeof why, "MaxNamespaces %zu%s is reached (one descriptor each)", max_namespaces_,
+                  cfg_.max_namespaces ? "" : " (half of collectd's open-file limit)");
+  log_(LogLevel::Warning, std::to_string(unsampled_) + " namespace(s) not sampled, e.g. " +
+                              quoted(unsampled_example_) + ": " + why +
+                              "; raise collectd's LimitNOFILE or MaxNamespaces");
+}
+
 std::vector<NamespaceReport> Monitor::read() {
   const double t = now();
   refresh_namespaces(t);
+  unsampled_ = 0;
+  fd_exhausted_ = false;
   std::vector<NamespaceReport> out;
   for (auto& ns : namespaces_) {
     ensure_open(ns, t);
@@ -400,6 +442,7 @@ std::vector<NamespaceReport> Monitor::read() {
                      std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); });
     if (any || s.census) out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
   }
+  report_unsampled(t);
   run_censuses(out, t);
   return out;
 }

@@ -126,6 +126,7 @@ class Monitor {
   void evidence_census(Live& live, const std::string& why);
   core::PeerTally* peer_tally();  // census_mu_ held
   void fast_loop();
+  void report_unsampled(double t);
 
   core::Config cfg_;
   LogFn log_;
@@ -134,6 +135,11 @@ class Monitor {
   std::vector<Tracked> namespaces_;   // host first, then configured, then from NamespaceDir
   mutable std::mutex list_mu_;
   std::set<std::string> bad_dir_names_;
+  std::size_t max_namespaces_ = 0;     // extra namespaces open at once, at most
+  std::size_t unsampled_ = 0;          // namespaces not opened this read (limit or EMFILE)
+  std::string unsampled_example_;
+  bool fd_exhausted_ = false;          // this read met EMFILE / ENFILE
+  core::Complainer limit_complaint_;
   core::Complainer dir_complaint_;
   std::mutex census_mu_;
   core::CensusBudget budget_;                // census_mu_

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/proc.hpp"
@@ -40,6 +41,22 @@ bool pread_all(int fd, std::string& out) {
   }
 }
 
+// Tuning values change by hand, rarely: reading them once a minute costs
+// one setns thread per extra namespace per minute instead of a descriptor
+// per value held open (8 per namespace, which exhausted collectd's 1024
+// with ~110 namespaces).
+constexpr std::chrono::seconds kTunablesRefresh{60};
+
+std::optional<std::uint64_t> read_uint_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  const bool ok = pread_all(fd, text);
+  close(fd);
+  if (!ok) return std::nullopt;
+  return core::parse_proc_uint(text);
+}
+
 }  // namespace
 
 bool netlink_refused(int code) {
@@ -48,14 +65,9 @@ bool netlink_refused(int code) {
 }
 
 NamespaceSampler::NamespaceSampler(std::string label, std::string path, const SamplerOptions& opt)
-    : label_(std::move(label)), path_(std::move(path)), opt_(opt) {
-  fds_.fill(-1);
-}
+    : label_(std::move(label)), path_(std::move(path)), opt_(opt) {}
 
-NamespaceSampler::~NamespaceSampler() {
-  for (int fd : fds_)
-    if (fd >= 0) close(fd);
-}
+NamespaceSampler::~NamespaceSampler() = default;
 
 core::Status NamespaceSampler::enter(const std::function<void()>& fn) {
   if (path_.empty()) {
@@ -80,8 +92,6 @@ core::Result<std::unique_ptr<NamespaceSampler>> NamespaceSampler::open(std::stri
   core::Result<std::unique_ptr<Transport>> transport = core::Error{0, ""};
   const bool want_netlink = opt.mode != core::SourceMode::Proc;
   auto st = s->enter([&] {
-    for (std::size_t i = 0; i < kSysctlCount; ++i)
-      s->fds_[i] = ::open((opt.proc_root + kSysctlPaths[i]).c_str(), O_RDONLY | O_CLOEXEC);
     if (want_netlink) transport = source::open_netlink(opt.timeout);
   });
   if (!st) return st.error();
@@ -118,32 +128,25 @@ core::Status NamespaceSampler::reopen_netlink() {
   return core::Ok{};
 }
 
-std::optional<std::uint64_t> NamespaceSampler::read_sysctl(Sysctl s) const {
-  if (fds_[s] < 0) return std::nullopt;
-  std::string text;
-  if (!pread_all(fds_[s], text)) return std::nullopt;
-  return core::parse_proc_uint(text);
-}
-
-core::Result<std::string> NamespaceSampler::read_proc_stat() {
-  std::string text;
-  int err = 0;
-  const bool self = path_.empty();
+core::Status NamespaceSampler::read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out,
+                                          std::string* stat, int& stat_errno) {
   // /proc/net is /proc/self/net: the namespace of collectd's main thread,
   // which never changes. Inside a setns thread, thread-self is the one.
-  const std::string file = opt_.proc_root + (self ? "/net/stat/nf_conntrack" : "/thread-self/net/stat/nf_conntrack");
-  auto st = enter([&] {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  const std::string stat_file =
+      opt_.proc_root + (path_.empty() ? "/net/stat/nf_conntrack" : "/thread-self/net/stat/nf_conntrack");
+  stat_errno = 0;
+  return enter([&] {
+    for (std::size_t i = 0; i < kSysctlCount; ++i)
+      if (want[i]) out[i] = read_uint_file(opt_.proc_root + kSysctlPaths[i]);
+    if (!stat) return;
+    const int fd = ::open(stat_file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      err = errno;
+      stat_errno = errno;
       return;
     }
-    if (!pread_all(fd, text)) err = errno ? errno : EIO;
+    if (!pread_all(fd, *stat)) stat_errno = errno ? errno : EIO;
     close(fd);
   });
-  if (!st) return st.error();
-  if (err) return core::Error{err, "cannot read " + file};
-  return text;
 }
 
 SampleResult NamespaceSampler::sample() {
@@ -186,32 +189,52 @@ SampleResult NamespaceSampler::sample() {
       }
     }
   }
-  if (source_ == core::Source::Proc) {
+  // One pass over the files this read needs, inside the namespace.
+  std::array<bool, kSysctlCount> want{};
+  const bool proc = source_ == core::Source::Proc;
+  const auto now = std::chrono::steady_clock::now();
+  const bool refresh = now >= tunables_due_;
+  want[kCount] = proc;
+  // CTA_STATS_GLOBAL_MAX_ENTRIES exists since 4.18; older kernels: sysctl.
+  want[kMax] = proc || !s.max_entries;
+  for (std::size_t i = kBuckets; i < kSysctlCount; ++i) want[i] = refresh;
+  Sysctls fresh{};
+  std::string stat_text;
+  int stat_errno = 0;
+  if (std::any_of(want.begin(), want.end(), [](bool b) { return b; }) || proc) {
+    if (auto st = read_files(want, fresh, proc ? &stat_text : nullptr, stat_errno); !st) {
+      r.error = st.error();
+      return r;
+    }
+  }
+  if (refresh) {
+    for (std::size_t i = kBuckets; i < kSysctlCount; ++i) tunables_[i] = fresh[i];
+    tunables_due_ = now + kTunablesRefresh;
+  }
+  if (proc) {
     s.source = core::Source::Proc;
-    s.entries = read_sysctl(kCount);
+    s.entries = fresh[kCount];
     if (!s.entries) {
       r.error = core::Error{ENOENT, "conntrack is not loaded in this namespace (no readable " +
                                         opt_.proc_root + kSysctlPaths[kCount] + ")"};
       return r;
     }
-    auto text = read_proc_stat();
-    if (!text) {
-      r.error = text.error();
-    } else if (auto cpus = core::parse_proc_stat(*text)) {
+    if (stat_errno) {
+      r.error = core::Error{stat_errno, "cannot read " + opt_.proc_root + "/net/stat/nf_conntrack"};
+    } else if (auto cpus = core::parse_proc_stat(stat_text)) {
       counters_.update(*cpus);
       s.counters = counters_.totals();
     } else {
       r.error = core::Error{EPROTO, "cannot parse " + opt_.proc_root + "/net/stat/nf_conntrack"};
     }
   }
-  // CTA_STATS_GLOBAL_MAX_ENTRIES exists since 4.18; older kernels: sysctl.
-  if (!s.max_entries) s.max_entries = read_sysctl(kMax);
-  s.tunable(core::Tunable::Buckets) = read_sysctl(kBuckets);
-  s.tunable(core::Tunable::TcpTimeoutTimeWait) = read_sysctl(kTimeWait);
-  s.tunable(core::Tunable::TcpTimeoutEstablished) = read_sysctl(kEstablished);
-  s.tunable(core::Tunable::UdpTimeout) = read_sysctl(kUdp);
-  s.tunable(core::Tunable::UdpTimeoutStream) = read_sysctl(kUdpStream);
-  s.tunable(core::Tunable::TcpTwReuse) = read_sysctl(kTwReuse);
+  if (!s.max_entries) s.max_entries = fresh[kMax];
+  s.tunable(core::Tunable::Buckets) = tunables_[kBuckets];
+  s.tunable(core::Tunable::TcpTimeoutTimeWait) = tunables_[kTimeWait];
+  s.tunable(core::Tunable::TcpTimeoutEstablished) = tunables_[kEstablished];
+  s.tunable(core::Tunable::UdpTimeout) = tunables_[kUdp];
+  s.tunable(core::Tunable::UdpTimeoutStream) = tunables_[kUdpStream];
+  s.tunable(core::Tunable::TcpTwReuse) = tunables_[kTwReuse];
   return r;
 }
 
@@ -224,9 +247,14 @@ core::Result<core::GlobalStats> NamespaceSampler::count() {
     if (!v || *v > UINT32_MAX) return std::nullopt;
     return static_cast<std::uint32_t>(*v);
   };
+  std::array<bool, kSysctlCount> want{};
+  want[kCount] = want[kMax] = true;
+  Sysctls fresh{};
+  int unused = 0;
+  if (auto st = read_files(want, fresh, nullptr, unused); !st) return st.error();
   core::GlobalStats g;
-  g.entries = narrow(read_sysctl(kCount));
-  g.max_entries = narrow(read_sysctl(kMax));
+  g.entries = narrow(fresh[kCount]);
+  g.max_entries = narrow(fresh[kMax]);
   if (!g.entries) return core::Error{ENOENT, "no readable nf_conntrack_count"};
   return g;
 }

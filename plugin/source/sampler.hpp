@@ -4,12 +4,14 @@
 //
 //  - netlink: GET_STATS (entries, max) and GET_STATS_CPU (counters) every
 //    read, GET dump for the census when the Monitor asks for one;
-//  - /proc/sys files (tuning values, and count/max in the fallback), opened
-//    once inside the namespace and pread() each read. Such fds do not keep a
-//    deleted namespace alive; the netlink socket does, which is why the
-//    Monitor closes the whole sampler once its path names another namespace;
-//  - /proc/net/stat/nf_conntrack in the fallback, opened per read because a
-//    seq_file opened with seq_open_net() holds a reference on the namespace.
+//  - /proc/sys files: tuning values, read every kTunablesRefresh seconds
+//    (they change by hand, rarely), count and max in the fallback every
+//    read; each opened, read and closed inside the namespace, so a sampler
+//    holds one descriptor, its netlink socket, whatever it reads. (That
+//    socket keeps a deleted namespace alive, which is why the Monitor closes
+//    the whole sampler once its path names another namespace.);
+//  - /proc/net/stat/nf_conntrack in the fallback, likewise per read (a
+//    seq_file opened with seq_open_net() holds a reference on the namespace).
 //
 // Source::Netlink is preferred; with SourceMode::Auto a refusal (EPERM
 // without CAP_NET_ADMIN, EPROTONOSUPPORT without nfnetlink, EOPNOTSUPP /
@@ -77,8 +79,11 @@ class NamespaceSampler {
   NamespaceSampler(std::string label, std::string path, const SamplerOptions& opt);
   core::Status enter(const std::function<void()>& fn);
   core::Status reopen_netlink();
-  std::optional<std::uint64_t> read_sysctl(Sysctl s) const;
-  core::Result<std::string> read_proc_stat();
+  using Sysctls = std::array<std::optional<std::uint64_t>, kSysctlCount>;
+  // Reads the sysctls flagged in `want` (and the stat file when `stat`)
+  // from inside the namespace: open, read, close.
+  core::Status read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out, std::string* stat,
+                          int& stat_errno);
   std::chrono::steady_clock::time_point deadline() const;
 
   std::string label_;
@@ -87,7 +92,8 @@ class NamespaceSampler {
   NsId id_{};
   core::Source source_ = core::Source::Netlink;
   std::unique_ptr<NetlinkClient> nl_;
-  std::array<int, kSysctlCount> fds_;
+  Sysctls tunables_{};                               // the last refresh
+  std::chrono::steady_clock::time_point tunables_due_{};  // next refresh
   core::CounterAccumulator counters_;
 };
 

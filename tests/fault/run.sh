@@ -29,7 +29,7 @@ spy=${2:?}
 fill=${3:?}
 shift 3
 scenarios=("$@")
-((${#scenarios[@]})) || scenarios=(get_only no_answer no_cap netns_gone rss rss_census valgrind valgrind_selftest)
+((${#scenarios[@]})) || scenarios=(get_only no_answer no_cap netns_gone many_ns rss rss_census valgrind valgrind_selftest)
 
 [[ $(id -u) -eq 0 ]] || skip "needs root"
 for t in collectd ip nft curl setpriv valgrind python3; do command -v "$t" >/dev/null || skip "$t missing"; done
@@ -42,6 +42,7 @@ cleanup() {
   local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  for m in "$work"/nsdir/*; do [[ -e $m ]] && umount "$m" 2>/dev/null; done
   for n in "${namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del ctwf$$ 2>/dev/null || true
   if ((rc != 0 || FAILURES != 0)); then
@@ -211,6 +212,79 @@ scenario_no_cap() {
   else
     pass "no_cap: /proc fallback, one line: $(grep -o 'ctnetlink refused.*' "$log" | cut -c1-80)..."
   fi
+}
+
+# A Kubernetes node's worth of namespaces under Debian collectd's soft limit
+# of 1024 open files: every namespace is exported, ctwatch holds about one
+# descriptor per namespace, write_prometheus keeps serving; half of them
+# deleted: their descriptors go (nothing pinned), the rest stay sampled.
+# Then MaxNamespaces below the count: one WARNING, exactly that many sampled.
+scenario_many_ns() {
+  local n=${CTWATCH_FAULT_NAMESPACES:-300} dir=$work/nsdir port i ns
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do
+    ns=ctwf-many-$$-$i
+    ip netns add "$ns"
+    namespaces+=("$ns")
+    touch "$dir/n$i"
+    mount --bind "/var/run/netns/$ns" "$dir/n$i"
+  done
+  port=$(free_port)
+  write_conf many 1 "  NamespaceDir \"$dir\"" "$port"
+  local fd0
+  start_collectd many prlimit --nofile=1024:
+  local t0=$SECONDS labels=0
+  while ((SECONDS - t0 < 30)); do
+    labels=$(curl -s "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{ctwatch="n[0-9]*",type="entries"' || true)
+    ((labels >= n)) && break
+    sleep 0.5
+  done
+  sleep 2
+  fd0=$(ls "/proc/$cpid/fd" | wc -l)
+  local served=0
+  for i in 1 2 3; do curl -sf "http://127.0.0.1:$port/metrics" >/dev/null && served=$((served + 1)); sleep 0.3; done
+  # Half of them go.
+  for ((i = 0; i < n / 2; i++)); do
+    umount "$dir/n$i" && rm -f "$dir/n$i"
+    ip netns del "ctwf-many-$$-$i"
+  done
+  sleep 3
+  local fd1 left
+  fd1=$(ls "/proc/$cpid/fd" | wc -l)
+  left=$(curl -s "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{ctwatch="n[0-9]*",type="entries"' || true)
+  stop_collectd many_ns
+  log "many_ns: $labels of $n namespaces exported; collectd held $fd0 descriptors with $n, $fd1 after deleting $((n / 2))"
+  if ((labels != n)); then
+    fail "many_ns: only $labels of $n namespaces exported under a soft limit of 1024"
+  elif ((fd0 > n + 64)); then
+    fail "many_ns: collectd holds $fd0 descriptors for $n namespaces: more than one per namespace plus 64"
+  elif ((served != 3)); then
+    fail "many_ns: write_prometheus stopped serving ($served of 3 scrapes)"
+  elif ((fd0 - fd1 < n / 2 - 2)); then
+    fail "many_ns: deleting $((n / 2)) namespaces released only $((fd0 - fd1)) descriptors: namespaces pinned"
+  elif [[ $(count "$work/many.log" 'not sampled') -ne 0 || $(count "$work/many.log" 'Too many open files') -ne 0 ]]; then
+    fail "many_ns: a limit was hit with $n namespaces: $(grep -m1 -e 'not sampled' -e 'Too many' "$work/many.log")"
+  else
+    pass "many_ns: $n namespaces under ulimit -n 1024, $fd0 descriptors (then $fd1), write_prometheus serving"
+  fi
+  # The limit: MaxNamespaces 100 over the $((n - n / 2)) left.
+  port=$(free_port)
+  write_conf limit 1 "  NamespaceDir \"$dir\"
+  MaxNamespaces 100" "$port"
+  start_collectd limit prlimit --nofile=1024:
+  sleep 4
+  local sampled warnings
+  sampled=$(curl -s "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{ctwatch="n[0-9]*",type="entries"' || true)
+  warnings=$(count "$work/limit.log" 'not sampled')
+  stop_collectd many_ns
+  if ((sampled != 100)); then
+    fail "many_ns: MaxNamespaces 100 sampled $sampled namespaces"
+  elif ((warnings != 1)); then
+    fail "many_ns: expected one 'not sampled' WARNING in 4 reads, got $warnings"
+  else
+    pass "many_ns: MaxNamespaces 100: 100 sampled, one WARNING: $(grep -m1 'not sampled' "$work/limit.log" | sed 's/.*ctwatch plugin: //')"
+  fi
+  for ((i = n / 2; i < n; i++)); do umount "$dir/n$i" 2>/dev/null || true; done
 }
 
 scenario_netns_gone() {

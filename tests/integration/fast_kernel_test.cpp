@@ -42,6 +42,18 @@ const core::Snapshot* find(const std::vector<source::NamespaceReport>& r, const 
   return nullptr;
 }
 
+// Censuses of namespace "it" only when due hourly (or as evidence), as the
+// budget spaces them out on a million-entry table.
+core::Config evidence_config(const Netns& ns, double stats_interval = 1) {
+  core::Config cfg;
+  cfg.namespaces.push_back({"it", ns.path()});
+  cfg.namespace_census = true;
+  cfg.census_interval = 3600;
+  cfg.census_budget = 0.01;
+  cfg.stats_interval = stats_interval;
+  return cfg;
+}
+
 std::uint64_t lowered_limit() {
   const auto host = core::parse_proc_uint(read_line("/proc/sys/net/netfilter/nf_conntrack_count")).value();
   return std::max<std::uint64_t>(4000, host * 2 + 1000);
@@ -94,12 +106,7 @@ BOOST_AUTO_TEST_CASE(crossing_the_page_threshold_takes_a_census_at_once) {
   Netns ns("evidence");
   SysctlGuard guard("/proc/sys/net/netfilter/nf_conntrack_max", std::to_string(limit));
   Logs logs;
-  core::Config cfg;
-  cfg.namespaces.push_back({"it", ns.path()});
-  cfg.namespace_census = true;
-  cfg.census_interval = 3600;
-  cfg.census_budget = 0.01;
-  source::Monitor m(cfg, logs.fn());
+  source::Monitor m(evidence_config(ns), logs.fn());
   const auto first_reads = m.read();
   const auto* first = find(first_reads, "it");  // the first census runs at once, on an empty table
   BOOST_REQUIRE(first && first->census);
@@ -144,13 +151,7 @@ BOOST_AUTO_TEST_CASE(rising_drops_take_a_census_at_once) {
   ns.track();
   SysctlGuard guard("/proc/sys/net/netfilter/nf_conntrack_max", std::to_string(limit));
   Logs logs;
-  core::Config cfg;
-  cfg.namespaces.push_back({"it", ns.path()});
-  cfg.namespace_census = true;
-  cfg.census_interval = 3600;
-  cfg.census_budget = 0.01;
-  cfg.stats_interval = 0;
-  source::Monitor m(cfg, logs.fn());
+  source::Monitor m(evidence_config(ns, 0), logs.fn());
   m.read();
   ns.fill("--ignore-full tcp:ESTABLISHED=" + std::to_string(limit));
   sh(ns.exec("python3 -c \"import socket\nfor p in range(20):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"

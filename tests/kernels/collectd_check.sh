@@ -39,12 +39,8 @@ LoadPlugin ctwatch
   CensusInterval 1
   CensusBudget 100
 </Plugin>
-LoadPlugin write_prometheus
-<Plugin write_prometheus>
-  Host "127.0.0.1"
-  Port "$port"
-</Plugin>
 EOF
+  collectd_write_prometheus "$port"
 } >"$WORK/collectd.conf"
 collectd -f -C "$WORK/collectd.conf" &
 PID=$!

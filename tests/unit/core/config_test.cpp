@@ -24,6 +24,8 @@ BOOST_AUTO_TEST_CASE(defaults) {
   BOOST_TEST(!c->namespace_dir.has_value());
   BOOST_TEST((c->source == core::SourceMode::Auto));
   BOOST_TEST(c->top_peers == 5u);
+  BOOST_TEST(c->stats_interval == 1.0);
+  BOOST_TEST(c->max_namespaces == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(every_option) {
@@ -32,7 +34,8 @@ BOOST_AUTO_TEST_CASE(every_option) {
       kv("Namespace", {std::string("web"), std::string("/var/run/netns/web")}),
       kv("namespace", {std::string("db-1"), std::string("/proc/1234/ns/net")}),
       kv("NamespaceDir", {std::string("/var/run/netns")}), kv("NamespaceCensus", {true}),
-      kv("Source", {std::string("proc")}), kv("Timeout", {0.5}), kv("TopPeers", {0.0})}));
+      kv("Source", {std::string("proc")}), kv("Timeout", {0.5}), kv("TopPeers", {0.0}),
+      kv("StatsInterval", {0.25}), kv("MaxNamespaces", {300.0})}));
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(!c->census);
   BOOST_TEST(c->census_interval == 60.0);
@@ -45,6 +48,14 @@ BOOST_AUTO_TEST_CASE(every_option) {
   BOOST_TEST((c->source == core::SourceMode::Proc));
   BOOST_TEST(c->timeout == 0.5);
   BOOST_TEST(c->top_peers == 0u);
+  BOOST_TEST(c->stats_interval == 0.25);
+  BOOST_TEST(c->max_namespaces == 300u);
+}
+
+BOOST_AUTO_TEST_CASE(stats_interval_zero_is_off) {
+  const auto c = core::parse_config(block({kv("StatsInterval", {0.0})}));
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->stats_interval == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(top_peers_range) {
@@ -82,6 +93,10 @@ const std::vector<BadCase> kBad{
     {kv("Namespace", {std::string("web"), std::string("relative")}), {"Namespace", "absolute"}},
     {kv("NamespaceDir", {std::string("netns")}), {"NamespaceDir", "\"netns\""}},
     {kv("TopPeers", {1001.0}), {"TopPeers", "1001", "0 to 1000"}},
+    {kv("StatsInterval", {0.1}), {"StatsInterval", "0.1", "0 (off) or"}},
+    {kv("StatsInterval", {61.0}), {"StatsInterval", "61"}},
+    {kv("MaxNamespaces", {1.5}), {"MaxNamespaces", "1.5", "whole number"}},
+    {kv("MaxNamespaces", {-1.0}), {"MaxNamespaces", "-1"}},
     {kv("TopPeers", {-1.0}), {"TopPeers", "-1"}},
     {kv("TopPeers", {2.5}), {"TopPeers", "2.5", "whole number"}},
     {kv("TopPeers", {std::string("5")}), {"TopPeers", "\"5\""}},
