@@ -164,13 +164,24 @@ void Monitor::refresh_namespaces(double t) {
   for (auto& ns : namespaces_) {
     if (!ns.live) continue;
     bool same;
+    NsId was;
     {
       std::lock_guard<std::mutex> io(ns.live->io);
       same = ns.live->sampler->still_same();
+      was = ns.live->sampler->id();
     }
     if (!same) {
-      log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path +
-                               ") is gone or was replaced; closed its sockets and stopped sampling it");
+      // A NamespaceDir entry that is simply gone (pod deleted; `ip netns
+      // del` unmounts, then unlinks) goes into the one summary line; a path
+      // that now names another namespace (same nsfs device, other inode), or
+      // a configured Namespace, gets its own.
+      const auto now_id = ns_id_of(ns.path);
+      const bool replaced = now_id && now_id->dev == was.dev;
+      if (ns.from_dir && !replaced)
+        dir_gone_.push_back(ns.label);
+      else
+        log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path +
+                                 ") is gone or was replaced; closed its sockets and stopped sampling it");
       {
         // The fast sampler may hold a reference a little longer; the
         // sockets go now.
@@ -202,7 +213,7 @@ void Monitor::refresh_namespaces(double t) {
   std::erase_if(namespaces_, [&](const Tracked& ns) {
     if (!ns.from_dir || present.count(ns.label)) return false;
     if (ns.live) {
-      log_(LogLevel::Info, quoted(ns.label) + " (" + ns.path + ") is gone; stopped sampling it");
+      dir_gone_.push_back(ns.label);
       std::lock_guard<std::mutex> io(ns.live->io);
       ns.live->sampler.reset();
     }
@@ -258,7 +269,11 @@ void Monitor::ensure_open(Tracked& ns, double t) {
   }
   ns.open_complaint.success();
   ns.next_census = t;
-  ns.announced = false;
+  // NamespaceDir entries are announced together (report_dir_changes), a
+  // reopened one (its path re-pointed) not again.
+  ns.announced = ns.from_dir;
+  if (ns.from_dir && !ns.seen_open) dir_added_.push_back(ns.label);
+  ns.seen_open = true;
   ns.last_counters = {};
 }
 
@@ -355,6 +370,33 @@ void Monitor::evidence_census(Live& live, const std::string& why) {
   live.pending = std::move(sample);
 }
 
+void Monitor::report_dir_changes() {
+  if (dir_added_.empty() && dir_gone_.empty()) return;
+  auto names = [](std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    std::string s;
+    for (std::size_t i = 0; i < v.size() && i < 5; ++i) s += (i ? ", \"" : " (\"") + v[i] + "\"";
+    return s + (v.size() > 5 ? ", ...)" : ")");
+  };
+  std::size_t sampled = 0, on_proc = 0;
+  for (const auto& ns : namespaces_)
+    if (ns.live && ns.from_dir) {
+      ++sampled;
+      std::lock_guard<std::mutex> io(ns.live->io);
+      if (ns.live->sampler && ns.live->sampler->source() == core::Source::Proc) ++on_proc;
+    }
+  std::string line = "NamespaceDir " + *cfg_.namespace_dir + ":";
+  if (!dir_added_.empty()) line += " sampling " + std::to_string(dir_added_.size()) + " more" + names(dir_added_);
+  if (!dir_gone_.empty())
+    line += std::string(dir_added_.empty() ? "" : ";") + " " + std::to_string(dir_gone_.size()) + " gone" +
+            names(dir_gone_);
+  line += "; now " + std::to_string(sampled) + " sampled";
+  if (on_proc) line += " (" + std::to_string(on_proc) + " over /proc)";
+  log_(LogLevel::Info, line);
+  dir_added_.clear();
+  dir_gone_.clear();
+}
+
 void Monitor::report_unsampled(double t) {
   if (unsampled_ == 0) {
     if (limit_complaint_.success()) log_(LogLevel::Info, "every namespace is sampled again");
@@ -442,6 +484,7 @@ std::vector<NamespaceReport> Monitor::read() {
                      std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); });
     if (any || s.census) out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
   }
+  report_dir_changes();
   report_unsampled(t);
   run_censuses(out, t);
   return out;

@@ -110,6 +110,7 @@ class Monitor {
     core::Complainer census_complaint;
     bool throttled = false;           // census spaced out by the budget (logged on change)
     bool announced = false;           // "sampling ..." logged for the current sampler
+    bool seen_open = false;           // opened once (a reopen is not "more")
     core::CounterTotals last_counters{};
   };
 
@@ -140,6 +141,10 @@ class Monitor {
   std::string unsampled_example_;
   bool fd_exhausted_ = false;          // this read met EMFILE / ENFILE
   core::Complainer limit_complaint_;
+  // NamespaceDir changes of this read, logged as one line (a node with pod
+  // churn would otherwise log a line per pod).
+  std::vector<std::string> dir_added_, dir_gone_;
+  void report_dir_changes();
   core::Complainer dir_complaint_;
   std::mutex census_mu_;
   core::CensusBudget budget_;                // census_mu_

@@ -42,7 +42,7 @@ cleanup() {
   local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for m in "$work"/nsdir/*; do [[ -e $m ]] && umount "$m" 2>/dev/null; done
+  for m in "$work"/nsdir/*; do umount "$m" 2>/dev/null || true; done
   for n in "${namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del ctwf$$ 2>/dev/null || true
   if ((rc != 0 || FAILURES != 0)); then
@@ -262,10 +262,14 @@ scenario_many_ns() {
     fail "many_ns: write_prometheus stopped serving ($served of 3 scrapes)"
   elif ((fd0 - fd1 < n / 2 - 2)); then
     fail "many_ns: deleting $((n / 2)) namespaces released only $((fd0 - fd1)) descriptors: namespaces pinned"
+  elif (($(count "$work/many.log" 'namespace "n[0-9]*"') > 0)); then
+    fail "many_ns: ctwatch logged namespaces one by one: $(grep -m3 'namespace "n[0-9]*"' "$work/many.log")"
+  elif (($(count "$work/many.log" 'NamespaceDir .*: sampling') != 1)); then
+    fail "many_ns: expected one NamespaceDir summary for the $n namespaces found at start"
   elif [[ $(count "$work/many.log" 'not sampled') -ne 0 || $(count "$work/many.log" 'Too many open files') -ne 0 ]]; then
     fail "many_ns: a limit was hit with $n namespaces: $(grep -m1 -e 'not sampled' -e 'Too many' "$work/many.log")"
   else
-    pass "many_ns: $n namespaces under ulimit -n 1024, $fd0 descriptors (then $fd1), write_prometheus serving"
+    pass "many_ns: $n namespaces under ulimit -n 1024, $fd0 descriptors (then $fd1), write_prometheus serving; $(count "$work/many.log" 'ctwatch plugin') ctwatch log lines, one per read that changed something: $(grep -m1 'NamespaceDir' "$work/many.log" | sed 's/.*ctwatch plugin: //')"
   fi
   # The limit: MaxNamespaces 100 over the $((n - n / 2)) left.
   port=$(free_port)

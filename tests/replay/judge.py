@@ -50,6 +50,7 @@ import urllib.request
 
 PAGE = "ConntrackTableNearlyFull"   # the default page; --pages widens it
 DROPPED = "ConntrackPacketsDropped"
+FILL_PAGES = {"ConntrackTableNearlyFull", "ConntrackTableFillingFast"}
 
 
 def first_of(notes, names, ns, instance):
@@ -147,9 +148,10 @@ def probe_inhibition(a, ns, inst, ok, fail):
     iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
     control_ns = ns + "-control"
     probes = [  # (alertname, severity, namespace, should be inhibited by)
-        ("ConntrackEarlyDrops", "warning", ns, DROPPED),
-        ("ConntrackMaxNotTuned", "info", ns, a.page_name),
-        ("ConntrackTableFillingUp", "warning", ns, a.page_name),
+        ("ConntrackEarlyDrops", "warning", ns, {DROPPED}),
+        # Either critical fill alert inhibits these (example inhibit_rules).
+        ("ConntrackMaxNotTuned", "info", ns, FILL_PAGES),
+        ("ConntrackTableFillingUp", "warning", ns, FILL_PAGES),
         ("ConntrackEarlyDrops", "warning", control_ns, None),
     ]
     body = [{"labels": {"alertname": n, "severity": sev, "instance": inst, "ctwatch": pns,
@@ -173,10 +175,10 @@ def probe_inhibition(a, ns, inst, ok, fail):
                 fail(f"probe {n}{{ctwatch={pns}}} is not listed by Alertmanager")
                 continue
             inhibitors = {names.get(f, f) for f in got[0]["status"].get("inhibitedBy") or []}
-            if by and by in inhibitors:
-                ok(f"probe {n}{{ctwatch={pns}}} is inhibited by the firing {by} (example inhibit_rules)")
+            if by and by & inhibitors:
+                ok(f"probe {n}{{ctwatch={pns}}} is inhibited by the firing {', '.join(sorted(by & inhibitors))} (example inhibit_rules)")
             elif by:
-                fail(f"probe {n}{{ctwatch={pns}}} is not inhibited by {by} (inhibited by {sorted(inhibitors) or 'nothing'})")
+                fail(f"probe {n}{{ctwatch={pns}}} is not inhibited by {' or '.join(sorted(by))} (inhibited by {sorted(inhibitors) or 'nothing'})")
             elif inhibitors:
                 fail(f"control probe {n}{{ctwatch={pns}}} is inhibited by {sorted(inhibitors)}: the rule is too broad")
             else:
