@@ -24,7 +24,7 @@ import re
 import sys
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
-COUNTER_TYPES = {"errors", "operations"}  # DERIVE: write_prometheus adds _total
+COUNTER_TYPES = {"errors", "operations", "derive"}  # DERIVE: write_prometheus adds _total
 
 
 def rows(readme=README):

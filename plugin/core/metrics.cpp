@@ -33,6 +33,10 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
   // +infinity ("not growing") goes out as is: write_prometheus prints +Inf,
   // and no `< N` threshold mistakes it for soon.
   if (s.seconds_to_full) out.push_back(gauge("duration", "time_to_full", *s.seconds_to_full));
+  // Which source is in use: 1 ctnetlink, 0 the /proc fallback (no census).
+  out.push_back(gauge("gauge", "source_netlink", s.source == Source::Netlink ? 1.0 : 0.0));
+  out.push_back(Metric{"derive", "read_failures", ValueKind::Derive, 0, static_cast<std::int64_t>(s.read_failures), 0});
+  if (s.census_age) out.push_back(gauge("duration", "census_age", *s.census_age));
   if (s.entries && s.max_entries && *s.max_entries > 0)
     out.push_back(gauge("percent", "used",
                         100.0 * static_cast<double>(*s.entries) / static_cast<double>(*s.max_entries)));

@@ -44,6 +44,14 @@ struct Snapshot {
   CounterTotals counters{};
   std::array<std::optional<std::uint64_t>, kTunableCount> tunables{};
   std::optional<CensusSample> census;  // only in the read that took a census
+  // Self-health (the Monitor's, not the kernel's): reads of this namespace
+  // that failed, since ctwatch started (monotonic); and where a census is
+  // expected (Census, and NamespaceCensus for extra namespaces), seconds
+  // since the census whose values are exported was taken, +infinity while
+  // none ever succeeded (ctnetlink refused, dumps failing). Absent where no
+  // census runs by configuration.
+  std::uint64_t read_failures = 0;
+  std::optional<double> census_age;
 
   std::optional<std::uint64_t>& tunable(Tunable t) { return tunables[static_cast<std::size_t>(t)]; }
   const std::optional<std::uint64_t>& tunable(Tunable t) const {

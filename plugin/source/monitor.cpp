@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <random>
 
 namespace ctwatch::source {
@@ -368,6 +369,7 @@ void Monitor::evidence_census(Live& live, const std::string& why) {
   sample.interval_seconds = std::max(cfg_.census_interval, budget_.sustainable_interval(cpu));
   std::lock_guard<std::mutex> lk(live.data);
   live.pending = std::move(sample);
+  live.last_census_at = end;
 }
 
 void Monitor::report_dir_changes() {
@@ -437,6 +439,7 @@ std::vector<NamespaceReport> Monitor::read() {
                "; falling back to /proc/sys and /proc/net/stat/nf_conntrack: no census, "
                "no per-state or per-protocol totals (CAP_NET_ADMIN is needed for those)");
     } else if (r.error) {
+      ++ns.read_failures;
       if (ns.read_complaint.failure(t))
         log_(LogLevel::Warning, with_errno(quoted(ns.label) + ": " + r.error->message, r.error->code));
     } else if (ns.read_complaint.success()) {
@@ -487,6 +490,18 @@ std::vector<NamespaceReport> Monitor::read() {
   report_dir_changes();
   report_unsampled(t);
   run_censuses(out, t);
+  // Self-health, after the censuses so a census of this read counts.
+  const double t_end = now();
+  for (auto& rep : out) {
+    auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
+                           [&](const Tracked& x) { return x.label == rep.label; });
+    if (it == namespaces_.end()) continue;
+    rep.snapshot.read_failures = it->read_failures;
+    if (!it->live || !census_enabled(*it)) continue;
+    std::lock_guard<std::mutex> lk(it->live->data);
+    rep.snapshot.census_age = it->live->last_census_at < 0 ? std::numeric_limits<double>::infinity()
+                                                            : std::max(0.0, t_end - it->live->last_census_at);
+  }
   return out;
 }
 
@@ -539,6 +554,10 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
       continue;
     }
     if (ns->census_complaint.success()) log_(LogLevel::Info, "census of " + quoted(ns->label) + " works again");
+    {
+      std::lock_guard<std::mutex> lk(ns->live->data);
+      ns->live->last_census_at = end;
+    }
     if (ns->throttled && budget_.sustainable_interval(cpu) <= cfg_.census_interval) ns->throttled = false;
     core::CensusSample sample;
     sample.census = *c;

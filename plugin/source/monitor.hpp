@@ -96,6 +96,7 @@ class Monitor {
     bool paging = false;                         // page condition at the last sample
     double last_evidence = -1e18;
     std::optional<core::CensusSample> pending;   // evidence census not yet dispatched
+    double last_census_at = -1;                  // monotonic; -1: none succeeded yet
   };
   struct Tracked {
     Tracked(std::string l, std::string p, bool dir) : label(std::move(l)), path(std::move(p)), from_dir(dir) {}
@@ -112,6 +113,7 @@ class Monitor {
     bool announced = false;           // "sampling ..." logged for the current sampler
     bool seen_open = false;           // opened once (a reopen is not "more")
     core::CounterTotals last_counters{};
+    std::uint64_t read_failures = 0;
   };
 
   double now() const;

@@ -197,8 +197,11 @@ scenario_no_cap() {
   sleep 4
   local entries
   entries=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{.*type="entries"' || true)
-  local census
+  local census scrape
   census=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_tcp_connections' || true)
+  # The metrics say so: source /proc, no census ever (+Inf: the stale-census
+  # alert's input).
+  scrape=$(curl -sf "http://127.0.0.1:$port/metrics" || true)
   stop_collectd no_cap
   local log=$work/nocap.log
   if [[ $(count "$log" 'falling back to /proc') -ne 1 ]]; then
@@ -207,10 +210,14 @@ scenario_no_cap() {
     fail "no_cap: the fallback line does not name EPERM"
   elif ((entries != 1 || census != 0)); then
     fail "no_cap: expected entries from /proc and no census, got entries=$entries census=$census"
+  elif ! grep -Eq '^collectd_ctwatch_gauge\{ctwatch="host",type="source_netlink",instance="[^"]*"\} 0 ' <<<"$scrape"; then
+    fail "no_cap: source_netlink is not 0: $(grep source_netlink <<<"$scrape")"
+  elif ! grep -Eq '^collectd_ctwatch_duration_seconds\{ctwatch="host",type="census_age",instance="[^"]*"\} inf ' <<<"$scrape"; then
+    fail "no_cap: census_age is not +Inf: $(grep census_age <<<"$scrape")"
   elif [[ $(grep -c 'ctwatch' "$log") -gt 3 ]]; then
     fail "no_cap: too many ctwatch log lines: $(grep ctwatch "$log")"
   else
-    pass "no_cap: /proc fallback, one line: $(grep -o 'ctnetlink refused.*' "$log" | cut -c1-80)..."
+    pass "no_cap: /proc fallback, source_netlink 0, census_age +Inf, one line: $(grep -o 'ctnetlink refused.*' "$log" | cut -c1-80)..."
   fi
 }
 
@@ -341,7 +348,9 @@ scenario_rss() {
   CensusBudget 20" "$port"
   start_collectd rss env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log"
   # Reads of the host namespace = GET_STATS requests / 2 (host + rss).
-  reads() { echo $(( $(count "$log" '^0105 ') / 2 )); }
+  # GET_STATS_CPU (0x0104): only collectd's read sends it (the fast sampler
+  # sends GET_STATS every StatsInterval too).
+  reads() { echo $(( $(count "$log" '^0104 ') / 2 )); }
   local r1="" k1=""
   for _ in $(seq 300); do
     # After a warm-up of 5,000 reads: glibc gives each of collectd's read
@@ -384,7 +393,7 @@ scenario_rss_census() {
   port=$(free_port)
   write_conf rssc 1 "$block" "$port"
   start_collectd rssc env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log"
-  reads() { echo $(( $(count "$log" '^0105 ') / 7 )); }
+  reads() { echo $(( $(count "$log" '^0104 ') / 7 )); }  # GET_STATS_CPU: reads only
   local r1="" k1="" r2="" k2="" d1 d2
   for _ in $(seq 300); do
     # A warm-up of 10 reads lets the malloc arenas settle (see rss).

@@ -111,7 +111,7 @@ BOOST_FIXTURE_TEST_CASE(read_dispatches_contract_types_for_host, Fixture) {
   BOOST_TEST(fake_collectd().read_name == "ctwatch");
   BOOST_TEST(fake_collectd().run_read() == 0);
   const std::set<std::string> allowed{"conntrack", "percent", "tcp_connections", "current_connections",
-                                      "errors", "operations", "duration", "gauge"};
+                                      "errors", "operations", "duration", "gauge", "derive"};
   std::set<std::string> seen;
   for (const auto& v : fake_collectd().values) {
     BOOST_TEST(v.plugin == "ctwatch");

@@ -24,6 +24,8 @@ core::Snapshot full_snapshot() {
   s.max_entries = 1000;
   s.peak_entries = 900;
   s.seconds_to_full = 42.5;
+  s.read_failures = 3;
+  s.census_age = 12;
   for (auto& c : s.counters) c = 5;
   for (auto& t : s.tunables) t = 1;
   core::CensusSample cs;
@@ -62,7 +64,7 @@ BOOST_AUTO_TEST_CASE(full_snapshot_is_exactly_the_contract) {
 BOOST_AUTO_TEST_CASE(values_and_kinds) {
   for (const auto& m : core::to_metrics(full_snapshot())) {
     BOOST_TEST_CONTEXT(m.type << "/" << m.type_instance) {
-      const bool derive = m.type == "errors" || m.type == "operations";
+      const bool derive = m.type == "errors" || m.type == "operations" || m.type == "derive";
       BOOST_TEST((m.kind == core::ValueKind::Derive) == derive);
       if (m.type_instance == "used") BOOST_TEST(m.gauge == 80.0);
       if (m.type_instance == "TIME_WAIT") BOOST_TEST(m.gauge == 3.0);
@@ -70,6 +72,9 @@ BOOST_AUTO_TEST_CASE(values_and_kinds) {
       if (m.type_instance == "census") BOOST_TEST(m.gauge == 0.25);
       if (m.type_instance == "peak") BOOST_TEST(m.gauge == 900.0);
       if (m.type_instance == "time_to_full") BOOST_TEST(m.gauge == 42.5);
+      if (m.type_instance == "read_failures") BOOST_TEST(m.derive == 3);
+      if (m.type_instance == "census_age") BOOST_TEST(m.gauge == 12.0);
+      if (m.type_instance == "source_netlink") BOOST_TEST(m.gauge == 1.0);
       const bool census = m.type == "tcp_connections" || m.type == "current_connections" || m.type_instance == "census";
       BOOST_TEST(m.interval == (census ? 30.0 : 0.0));
     }
@@ -93,7 +98,19 @@ BOOST_AUTO_TEST_CASE(absent_is_not_dispatched) {
   core::Snapshot s;
   s.entries = 10;  // no max: no percent either
   const auto got = keys(core::to_metrics(s));
-  BOOST_TEST(got == (std::set<std::string>{"conntrack/entries"}), boost::test_tools::per_element());
+  // Self-health is always there: the source in use and the read failures.
+  BOOST_TEST(got == (std::set<std::string>{"conntrack/entries", "gauge/source_netlink", "derive/read_failures"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(proc_fallback_says_so) {
+  core::Snapshot s;
+  s.source = core::Source::Proc;
+  s.census_age = std::numeric_limits<double>::infinity();
+  for (const auto& m : core::to_metrics(s)) {
+    if (m.type_instance == "source_netlink") BOOST_TEST(m.gauge == 0.0);
+    if (m.type_instance == "census_age") BOOST_TEST(std::isinf(m.gauge));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(missing_kernel_counter_is_not_a_fake_zero) {
