@@ -13,9 +13,11 @@ cannot drift from the tests (nor the tests from each other):
   contract.py json            the parsed table
 Library use (tests/dashboards/lint.py): rows(), families().
 
-A row is (collectd type, [type_instance...], Prometheus family, open): open
-rows (top peers) have type_instances that follow the table
-("src-<address>"), given by their prefixes.
+A row is (collectd type, [type_instance...], Prometheus family, open,
+scope): open rows (top peers) have type_instances that follow the table
+("src-<address>"), given by their prefixes; scope is "namespace" (every
+namespace's label) or "plugin" (the value cell starts with "per plugin:";
+ctwatch="host" only).
 """
 
 import json
@@ -51,7 +53,8 @@ def rows(readme=README):
             insts = sorted({re.match(r"[a-z]+-", i).group(0) for i in insts})
         if not insts:
             raise SystemExit(f"{readme}: no type_instance in: {line}")
-        out.append((ctype.group(1), insts, family.group(1), open_))
+        scope = "plugin" if cells[0].startswith("per plugin:") else "namespace"
+        out.append((ctype.group(1), insts, family.group(1), open_, scope))
     if not out:
         raise SystemExit(f"{readme}: the metric table is empty")
     return out
@@ -60,7 +63,7 @@ def rows(readme=README):
 def families(readme=README):
     """Prometheus family -> set of fixed `type` values (open rows add none)."""
     fam = {}
-    for _, insts, family, open_ in rows(readme):
+    for _, insts, family, open_, _ in rows(readme):
         fam.setdefault(family, set())
         if not open_:
             fam[family] |= set(insts)
@@ -71,15 +74,18 @@ def cpp(out_path):
     lines = ["// Generated from README.md's metric table by tests/contract.py. Do not edit.",
              "#pragma once", "#include <map>", "#include <string>", "#include <vector>",
              "namespace ctwatch::test {",
-             "// collectd type -> type_instances (rows with fixed type_instances only).",
-             "inline const std::map<std::string, std::vector<std::string>> kContract{"]
-    merged = {}
-    for ctype, insts, _, open_ in rows():
-        if not open_:
-            merged.setdefault(ctype, []).extend(insts)
-    for ctype, insts in merged.items():
-        lines.append("    {%s, {%s}}," % (json.dumps(ctype), ", ".join(json.dumps(i) for i in insts)))
-    lines += ["};", "}  // namespace ctwatch::test", ""]
+             "// collectd type -> type_instances (rows with fixed type_instances only):"]
+    for scope, name in (("namespace", "kContract"), ("plugin", "kPluginContract")):
+        lines.append(f"// {scope} values")
+        lines.append(f"inline const std::map<std::string, std::vector<std::string>> {name}{{")
+        merged = {}
+        for ctype, insts, _, open_, sc in rows():
+            if not open_ and sc == scope:
+                merged.setdefault(ctype, []).extend(insts)
+        for ctype, insts in merged.items():
+            lines.append("    {%s, {%s}}," % (json.dumps(ctype), ", ".join(json.dumps(i) for i in insts)))
+        lines.append("};")
+    lines += ["}  // namespace ctwatch::test", ""]
     text = "\n".join(lines)
     if not os.path.exists(out_path) or open(out_path).read() != text:
         with open(out_path, "w") as f:
@@ -89,9 +95,9 @@ def cpp(out_path):
 def prom(namespaces, instance):
     """Sorted like tests/e2e/run.sh's normalize(): by family, TYPE line first."""
     kinds, series = {}, {}
-    for ctype, insts, family, open_ in rows():
+    for ctype, insts, family, open_, scope in rows():
         kinds[family] = "counter" if ctype in COUNTER_TYPES else "gauge"
-        for ns in namespaces[:1] if open_ else namespaces:
+        for ns in ["host"] if scope == "plugin" else namespaces[:1] if open_ else namespaces:
             for i in insts:
                 t = i + "*" if open_ else i
                 labels = f'ctwatch="{ns}",instance="{instance}",type="{t}"'
@@ -109,7 +115,8 @@ def main(argv):
     elif len(argv) >= 4 and argv[1] == "prom":
         sys.stdout.write(prom(argv[3:], argv[2]))
     elif len(argv) == 2 and argv[1] == "json":
-        json.dump([{"type": t, "type_instances": i, "family": f, "open": o} for t, i, f, o in rows()],
+        json.dump([{"type": t, "type_instances": i, "family": f, "open": o, "scope": sc}
+                   for t, i, f, o, sc in rows()],
                   sys.stdout, indent=1)
         print()
     else:

@@ -98,6 +98,11 @@ int read_cb(user_data_t* ud) noexcept {
         dispatch(r.label, m);
       }
     }
+    // The plugin's own values go out with the host namespace's label: an
+    // empty plugin_instance would make write_prometheus put the
+    // type_instance into the `ctwatch` label (write_prometheus.c,
+    // metric_create_labels), where it would read as a namespace.
+    for (const auto& m : core::to_metrics(st->monitor.health())) dispatch(std::string(core::kHostLabel), m);
     return 0;
   } catch (const std::exception& e) {
     log_line(LOG_ERR, std::string("read failed: ") + e.what());

@@ -79,4 +79,10 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
   return out;
 }
 
+std::vector<Metric> to_metrics(const PluginHealth& h) {
+  return {gauge("gauge", "namespaces_sampled", static_cast<double>(h.namespaces_sampled)),
+          gauge("gauge", "namespaces_unsampled", static_cast<double>(h.namespaces_unsampled)),
+          Metric{"derive", "censuses_deferred", ValueKind::Derive, 0, static_cast<std::int64_t>(h.censuses_deferred), 0}};
+}
+
 }  // namespace ctwatch::core

@@ -37,4 +37,16 @@ struct Metric {
 
 std::vector<Metric> to_metrics(const Snapshot& s);
 
+// What the plugin says about itself at each read, whatever the namespaces,
+// so an alert can tell "this host's ctwatch cannot see some namespaces"
+// without knowing their names. The adapter dispatches it with the host
+// namespace's plugin_instance.
+struct PluginHealth {
+  std::uint64_t namespaces_sampled = 0;    // read this time (the host included)
+  std::uint64_t namespaces_unsampled = 0;  // known, but not read this time (limit, open or read failure)
+  std::uint64_t censuses_deferred = 0;     // monotonic: due censuses postponed by CensusBudget
+};
+
+std::vector<Metric> to_metrics(const PluginHealth& h);
+
 }  // namespace ctwatch::core

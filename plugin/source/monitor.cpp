@@ -254,6 +254,7 @@ void Monitor::ensure_open(Tracked& ns, double t) {
     return;
   }
   if (!s) {
+    ++open_failed_;
     if (ns.open_complaint.failure(t))
       log_(LogLevel::Warning, with_errno(quoted(ns.label) + ": " + s.error().message, s.error().code) +
                                   "; retrying every interval");
@@ -420,7 +421,9 @@ std::vector<NamespaceReport> Monitor::read() {
   const double t = now();
   refresh_namespaces(t);
   unsampled_ = 0;
+  open_failed_ = 0;
   fd_exhausted_ = false;
+  std::size_t read_ok = 0, read_failed = 0;
   std::vector<NamespaceReport> out;
   for (auto& ns : namespaces_) {
     ensure_open(ns, t);
@@ -440,6 +443,7 @@ std::vector<NamespaceReport> Monitor::read() {
                "no per-state or per-protocol totals (CAP_NET_ADMIN is needed for those)");
     } else if (r.error) {
       ++ns.read_failures;
+      ++read_failed;
       if (ns.read_complaint.failure(t))
         log_(LogLevel::Warning, with_errno(quoted(ns.label) + ": " + r.error->message, r.error->code));
     } else if (ns.read_complaint.success()) {
@@ -453,6 +457,7 @@ std::vector<NamespaceReport> Monitor::read() {
         log_(LogLevel::Info, "sampling " + quoted(ns.label) + (ns.path.empty() ? "" : " (" + ns.path + ")") +
                                  " over " + (source == core::Source::Netlink ? "netlink" : "/proc"));
     }
+    if (!r.error || r.fell_back) ++read_ok;
     core::Snapshot& s = r.snapshot;
     const std::string crossed = s.entries ? record(live, now(), *s.entries, s.max_entries, &s) : std::string();
     // drop / insert_failed rising: packets are being lost now; take the
@@ -483,10 +488,10 @@ std::vector<NamespaceReport> Monitor::read() {
         ns.next_census = t + cfg_.census_interval;
       }
     }
-    const bool any = s.entries || s.max_entries ||
-                     std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); });
-    if (any || s.census) out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
+    out.push_back(NamespaceReport{ns.label, std::move(r.snapshot)});
   }
+  health_.namespaces_sampled = read_ok;
+  health_.namespaces_unsampled = unsampled_ + open_failed_ + read_failed;
   report_dir_changes();
   report_unsampled(t);
   run_censuses(out, t);
@@ -528,6 +533,8 @@ void Monitor::run_censuses(std::vector<NamespaceReport>& out, double t) {
   for (Tracked* ns : due) {
     const double start = now();
     if (!budget_.may_start(start, ns->last_census_cpu)) {
+      // This one and every later one in the queue wait for the budget.
+      health_.censuses_deferred += static_cast<std::uint64_t>(due.end() - std::find(due.begin(), due.end(), ns));
       if (!ns->throttled) {
         ns->throttled = true;
         log_(LogLevel::Info, "census of " + quoted(ns->label) + " is spaced out to fit CensusBudget: the last census cost " +

@@ -48,6 +48,7 @@
 #include "core/complainer.hpp"
 #include "core/config.hpp"
 #include "core/fill_trend.hpp"
+#include "core/metrics.hpp"
 #include "core/peers.hpp"
 #include "core/snapshot.hpp"
 #include "source/log.hpp"
@@ -74,7 +75,12 @@ class Monitor {
   void stop();
 
   // Samples everything; never throws for kernel trouble (it is logged).
+  // Every open namespace gets a report, even when its read failed: its
+  // self-health (source, read_failures) must go out exactly then.
   std::vector<NamespaceReport> read();
+
+  // The plugin's own health as of the last read().
+  core::PluginHealth health() const { return health_; }
 
   // One fast-sampling round (what the thread does every StatsInterval);
   // public so tests can drive it without the thread. Thread-safe.
@@ -140,9 +146,11 @@ class Monitor {
   std::set<std::string> bad_dir_names_;
   std::size_t max_namespaces_ = 0;     // extra namespaces open at once, at most
   std::size_t unsampled_ = 0;          // namespaces not opened this read (limit or EMFILE)
+  std::size_t open_failed_ = 0;        // namespaces whose open failed otherwise this read
   std::string unsampled_example_;
   bool fd_exhausted_ = false;          // this read met EMFILE / ENFILE
   core::Complainer limit_complaint_;
+  core::PluginHealth health_;          // of the last read; censuses_deferred accumulates
   // NamespaceDir changes of this read, logged as one line (a node with pod
   // churn would otherwise log a line per pod).
   std::vector<std::string> dir_added_, dir_gone_;

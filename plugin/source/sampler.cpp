@@ -152,6 +152,7 @@ core::Status NamespaceSampler::read_files(const std::array<bool, kSysctlCount>& 
 SampleResult NamespaceSampler::sample() {
   SampleResult r;
   core::Snapshot& s = r.snapshot;
+  s.source = source_;  // a failed read still says which source failed
   if (source_ == core::Source::Netlink) {
     core::Status ok = core::Ok{};
     if (!nl_ || nl_->broken()) ok = reopen_netlink();

@@ -149,8 +149,11 @@ scenario_no_answer() {
   s1=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
   sleep 3
   s2=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^collectd_load_shortterm' | head -1 || true)
-  local ctw
-  ctw=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch' || true)
+  local ctw scrape
+  scrape=$(curl -sf "http://127.0.0.1:$port/metrics" || true)
+  # No kernel value may be made up; only the self-health values go out.
+  ctw=$(grep '^collectd_ctwatch' <<<"$scrape" | grep -cv -e 'type="read_failures"' -e 'type="source_netlink"' \
+    -e 'type="namespaces_' -e 'type="censuses_deferred"' -e 'type="census_age"' || true)
   sleep 3
   stop_collectd no_answer
   # Reads are the bursts of requests and receives (5 s apart); each lasts
@@ -179,13 +182,17 @@ PY
   elif grep -q 'read-function of the .ctwatch. plugin took' "$log"; then
     fail "no_answer: a ctwatch read overran its interval"
   elif ((ctw != 0)); then
-    fail "no_answer: $ctw ctwatch values dispatched although the kernel never answered"
+    fail "no_answer: $ctw ctwatch values dispatched although the kernel never answered: $(grep '^collectd_ctwatch' <<<"$scrape" | tr '\n' ' ')"
+  elif ! grep -q '^collectd_ctwatch_gauge{ctwatch="host",type="namespaces_unsampled",instance="ctwatch-fault"} 1 ' <<<"$scrape"; then
+    fail "no_answer: namespaces_unsampled is not 1: $(grep -e namespaces_ <<<"$scrape" | tr '\n' ' ')"
+  elif ! grep -Eq '^collectd_ctwatch_derive_total\{ctwatch="host",type="read_failures",instance="ctwatch-fault"\} [1-9]' <<<"$scrape"; then
+    fail "no_answer: read_failures did not count the failed reads: $(grep read_failures <<<"$scrape")"
   elif (($(wc -w <<<"$reads") < 2)); then
     fail "no_answer: expected at least 2 timed reads (request, then a receive that timed out), got '$reads'"
   elif python3 -c 'import sys; sys.exit(float(sys.argv[1]) <= 0.75)' "$longest"; then
     fail "no_answer: a read took ${longest} s, more than Timeout 0.5 s (+0.25 s margin); reads: $reads s"
   else
-    pass "no_answer: reads took $reads s (Timeout 0.5), load kept updating, one log line"
+    pass "no_answer: reads took $reads s (Timeout 0.5), load kept updating, one log line; namespaces_unsampled 1, read_failures $(grep -o 'type="read_failures",[^}]*} [0-9]*' <<<"$scrape" | awk '{print $2}')"
   fi
 }
 

@@ -281,9 +281,42 @@ BOOST_AUTO_TEST_CASE(configured_namespace_missing_is_one_warning) {
     const auto r = m.read();
     BOOST_TEST(!find(r, "ghost"));
     BOOST_TEST(find(r, "host"));  // nothing else breaks
+    // ... and the metrics say what is not seen.
+    BOOST_TEST(m.health().namespaces_sampled == 1u);
+    BOOST_TEST(m.health().namespaces_unsampled == 1u);
   }
   BOOST_TEST(logs.count("ghost") == 1);
   BOOST_TEST(logs.count("No such file or directory") == 1);
+}
+
+// A budget too small for the table: the due censuses are postponed, and the
+// plugin's counter and the census age say so.
+BOOST_AUTO_TEST_CASE(censuses_deferred_by_the_budget_are_counted) {
+  Netns ns("budget");
+  ns.fill("tcp:TIME_WAIT=3000");
+  core::Config cfg = ns_config(ns);
+  cfg.census_budget = 0.01;  // 0.1 ms of CPU per second: a 3000-entry census costs ~3 ms
+  cfg.stats_interval = 0;
+  Logs logs;
+  source::Monitor m(cfg, logs.fn());
+  // The host is censused too, under the same budget: whichever of the two
+  // goes first in the first read takes the whole burst, and from then on
+  // every due census waits (~30 s of budget for one census of the 3000).
+  int censuses = 0;
+  double age = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const auto r = m.read();
+    BOOST_REQUIRE(find(r, "it"));
+    const auto& s = find(r, "it")->snapshot;
+    censuses += s.census.has_value();
+    BOOST_REQUIRE(s.census_age.has_value());
+    age = *s.census_age;
+  }
+  BOOST_TEST(censuses <= 1);
+  BOOST_TEST(m.health().censuses_deferred >= 3u);
+  BOOST_TEST(age > 3.0);  // +Inf when it never ran
+  BOOST_TEST(logs.count("spaced out to fit CensusBudget") >= 1);
 }
 
 BOOST_AUTO_TEST_CASE(not_a_network_namespace_is_named) {

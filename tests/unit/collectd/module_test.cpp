@@ -115,16 +115,20 @@ BOOST_FIXTURE_TEST_CASE(read_dispatches_contract_types_for_host, Fixture) {
   std::set<std::string> seen;
   for (const auto& v : fake_collectd().values) {
     BOOST_TEST(v.plugin == "ctwatch");
+    // The per-plugin self-health values go out as the host's too.
     BOOST_TEST(v.plugin_instance == "host");
     BOOST_TEST(v.host.empty());  // collectd fills in its Hostname
     BOOST_TEST(allowed.count(v.type) == 1u, v.type);
-    seen.insert(v.type + "/" + v.type_instance);
+    seen.insert(v.plugin_instance + ":" + v.type + "/" + v.type_instance);
   }
-  BOOST_TEST(seen.count("conntrack/entries") == 1u);
-  BOOST_TEST(seen.count("conntrack/max") == 1u);
-  BOOST_TEST(seen.count("percent/used") == 1u);
-  BOOST_TEST(seen.count("errors/drop") == 1u);
-  BOOST_TEST(seen.count("tcp_connections/TIME_WAIT") == 0u);  // no census on /proc
+  BOOST_TEST(seen.count("host:gauge/namespaces_sampled") == 1u);
+  BOOST_TEST(seen.count("host:gauge/namespaces_unsampled") == 1u);
+  BOOST_TEST(seen.count("host:derive/censuses_deferred") == 1u);
+  BOOST_TEST(seen.count("host:conntrack/entries") == 1u);
+  BOOST_TEST(seen.count("host:conntrack/max") == 1u);
+  BOOST_TEST(seen.count("host:percent/used") == 1u);
+  BOOST_TEST(seen.count("host:errors/drop") == 1u);
+  BOOST_TEST(seen.count("host:tcp_connections/TIME_WAIT") == 0u);  // no census on /proc
 }
 
 BOOST_FIXTURE_TEST_CASE(shutdown_frees_state_once_and_is_idempotent, Fixture) {

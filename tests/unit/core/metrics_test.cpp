@@ -47,6 +47,7 @@ std::set<std::string> keys(const std::vector<core::Metric>& ms) {
 // tests/contract.py at build time (the e2e test and the dashboard lint read
 // the same table).
 using test::kContract;
+using test::kPluginContract;
 
 }  // namespace
 
@@ -59,6 +60,26 @@ BOOST_AUTO_TEST_CASE(full_snapshot_is_exactly_the_contract) {
     for (const auto& i : insts) want.insert(type + "/" + i);
   const auto got = keys(core::to_metrics(full_snapshot()));
   BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(plugin_health_is_exactly_the_per_plugin_contract) {
+  std::set<std::string> want;
+  for (const auto& [type, insts] : kPluginContract)
+    for (const auto& i : insts) want.insert(type + "/" + i);
+  BOOST_TEST(!want.empty());
+  const core::PluginHealth h{7, 2, 5};
+  const auto metrics = core::to_metrics(h);
+  BOOST_TEST(keys(metrics) == want, boost::test_tools::per_element());
+  for (const auto& m : metrics) {
+    BOOST_TEST_CONTEXT(m.type << "/" << m.type_instance) {
+      if (m.type_instance == "namespaces_sampled") BOOST_TEST(m.gauge == 7.0);
+      if (m.type_instance == "namespaces_unsampled") BOOST_TEST(m.gauge == 2.0);
+      if (m.type_instance == "censuses_deferred") {
+        BOOST_TEST((m.kind == core::ValueKind::Derive));
+        BOOST_TEST(m.derive == 5);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(values_and_kinds) {

@@ -66,7 +66,17 @@ BOOST_AUTO_TEST_CASE(monitor_logs_a_repeating_failure_once) {
   std::vector<std::string> lines;
   source::Monitor m(cfg, [&](source::LogLevel, const std::string& l) { lines.push_back(l); },
                     test::data_dir() + "/proc/does-not-exist");
-  for (int i = 0; i < 50; ++i) BOOST_TEST(m.read().empty());
+  for (int i = 1; i <= 50; ++i) {
+    // No values, but the failure itself is reported: the self-health
+    // metrics must go out exactly when reading fails.
+    const auto r = m.read();
+    BOOST_REQUIRE(r.size() == 1u);
+    BOOST_TEST(!r[0].snapshot.entries);
+    BOOST_TEST(r[0].snapshot.read_failures == static_cast<std::uint64_t>(i));
+    BOOST_TEST((r[0].snapshot.source == core::Source::Proc));
+    BOOST_TEST(m.health().namespaces_sampled == 0u);
+    BOOST_TEST(m.health().namespaces_unsampled == 1u);
+  }
   int failures = 0;
   for (const auto& l : lines) failures += l.find("not loaded") != std::string::npos;
   BOOST_TEST(failures == 1);
@@ -80,6 +90,8 @@ BOOST_AUTO_TEST_CASE(monitor_reports_host_from_proc) {
   BOOST_REQUIRE(r.size() == 1u);
   BOOST_TEST(r[0].label == "host");
   BOOST_TEST(r[0].snapshot.entries.value() == 1000u);
+  BOOST_TEST(m.health().namespaces_sampled == 1u);
+  BOOST_TEST(m.health().namespaces_unsampled == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // ProcSource
