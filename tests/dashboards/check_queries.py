@@ -92,6 +92,7 @@ ALLOW_EMPTY_RULES = {
     "ConntrackTableNearlyFull": "fill >= 0.80",
     "ConntrackTableFillingFast": "time_to_full < 300 and fill >= 0.5",
     "ConntrackCensusStale": "census_age > 900",
+    "ConntrackNamespaceUnsampled": "namespaces_unsampled > 0",
     "ConntrackPacketsDropped": "increase(drop|insert_failed) > 0",
     "ConntrackTimeWaitDominant": "TIME_WAIT share >= 0.5 and fill >= 0.5",
     "ConntrackTableFillingUp": "predicted fill >= 1, fill >= 0.5, deriv > 0",
