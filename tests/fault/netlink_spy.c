@@ -3,6 +3,10 @@
 // sends on NETLINK_NETFILTER sockets.
 //   CTWATCH_SPY_LOG=FILE     append "<nlmsg_type hex> <nlmsg_flags hex> <CLOCK_MONOTONIC s>" per message
 //   CTWATCH_SPY_BLACKHOLE=1  pretend to send, so the kernel never answers
+//   CTWATCH_SPY_BLACKHOLE_DUMPS=FILE  while FILE exists, pretend to send the
+//                            table dumps only (IPCTNL_MSG_CT_GET with
+//                            NLM_F_DUMP): censuses time out, stats still work;
+//                            a test switches the fault on and off at run time
 //   CTWATCH_SPY_RECV_LOG=FILE  append "<return value> <CLOCK_MONOTONIC s>" when a
 //                            receive on such a socket returns (-1: timed out or
 //                            failed), so a test can time a read from its first
@@ -67,9 +71,16 @@ static void record_recv(ssize_t ret) {
   close(fd);
 }
 
-static int blackhole(void) {
+// Whether to swallow the request that starts at buf.
+static int blackhole(const void* buf, size_t len) {
   const char* b = getenv("CTWATCH_SPY_BLACKHOLE");
-  return b && strcmp(b, "1") == 0;
+  if (b && strcmp(b, "1") == 0) return 1;
+  const char* dumps = getenv("CTWATCH_SPY_BLACKHOLE_DUMPS");
+  if (!dumps || len < sizeof(struct nlmsghdr)) return 0;
+  struct nlmsghdr h;
+  memcpy(&h, buf, sizeof h);
+  // (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET
+  return h.nlmsg_type == 0x0101 && (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP && access(dumps, F_OK) == 0;
 }
 
 ssize_t sendto(int fd, const void* buf, size_t len, int flags, const struct sockaddr* to, socklen_t tolen) {
@@ -77,7 +88,7 @@ ssize_t sendto(int fd, const void* buf, size_t len, int flags, const struct sock
   if (!real) real = dlsym(RTLD_NEXT, "sendto");
   if (is_nfnetlink(fd)) {
     record(buf, len);
-    if (blackhole()) return (ssize_t)len;
+    if (blackhole(buf, len)) return (ssize_t)len;
   }
   return real(fd, buf, len, flags, to, tolen);
 }
@@ -91,7 +102,7 @@ ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
       record(msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
       total += msg->msg_iov[i].iov_len;
     }
-    if (blackhole()) return (ssize_t)total;
+    if (msg->msg_iovlen && blackhole(msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len)) return (ssize_t)total;
   }
   return real(fd, msg, flags);
 }
@@ -101,7 +112,7 @@ ssize_t send(int fd, const void* buf, size_t len, int flags) {
   if (!real) real = dlsym(RTLD_NEXT, "send");
   if (is_nfnetlink(fd)) {
     record(buf, len);
-    if (blackhole()) return (ssize_t)len;
+    if (blackhole(buf, len)) return (ssize_t)len;
   }
   return real(fd, buf, len, flags);
 }

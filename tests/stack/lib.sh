@@ -33,6 +33,7 @@
 #   STACK_EVAL_INTERVAL=1s         Prometheus evaluation_interval
 #   STACK_ALERTMANAGER_URL=        e.g. http://127.0.0.1:9093: adds an alerting section
 #   STACK_COLLECTD_EXTRA_CONF=     appended verbatim to collectd.conf (other plugins)
+#   STACK_COLLECTD_PREFIX=         words run before `collectd` (env LD_PRELOAD=..., setpriv ...)
 #   STACK_READY_TIMEOUT=20         seconds to wait for collectd / Prometheus
 #   STACK_KEEP=0                   1: keep the temp dir (and print its path)
 #   STACK_LOGS_ON_SIGNAL=1         0: no log dump when the script ends by
@@ -68,6 +69,7 @@ STACK__LOADED=1
 : "${STACK_EVAL_INTERVAL:=1s}"
 : "${STACK_ALERTMANAGER_URL:=}"
 : "${STACK_COLLECTD_EXTRA_CONF:=}"
+: "${STACK_COLLECTD_PREFIX:=}"
 : "${STACK_READY_TIMEOUT:=20}"
 : "${STACK_KEEP:=0}"
 : "${STACK_LOGS_ON_SIGNAL:=1}"
@@ -375,7 +377,8 @@ stack_collectd() {
     fi
     stack__write_collectd_conf "$port" "$snippet"
     : >"$STACK_DIR/collectd.log"
-    collectd -f -C "$STACK_DIR/collectd.conf" >"$STACK_DIR/collectd.stdout" 2>&1 &
+    # shellcheck disable=SC2086  # a command prefix: words on purpose
+    $STACK_COLLECTD_PREFIX collectd -f -C "$STACK_DIR/collectd.conf" >"$STACK_DIR/collectd.stdout" 2>&1 &
     STACK_COLLECTD_PID=$!
     stack__track_pid "$STACK_COLLECTD_PID" collectd
     STACK_COLLECTD_PORT=$port
