@@ -255,6 +255,8 @@ scenario_many_ns() {
   done
   sleep 2
   fd0=$(ls "/proc/$cpid/fd" | wc -l)
+  local health
+  health=$(curl -s "http://127.0.0.1:$port/metrics" | grep -o 'type="namespaces_[a-z]*",[^}]*} [0-9]*' | awk '{print $2}' | tr '\n' ' ')
   local served=0
   for i in 1 2 3; do curl -sf "http://127.0.0.1:$port/metrics" >/dev/null && served=$((served + 1)); sleep 0.3; done
   # Half of them go.
@@ -270,6 +272,8 @@ scenario_many_ns() {
   log "many_ns: $labels of $n namespaces exported; collectd held $fd0 descriptors with $n, $fd1 after deleting $((n / 2))"
   if ((labels != n)); then
     fail "many_ns: only $labels of $n namespaces exported under a soft limit of 1024"
+  elif [[ $health != "$((n + 1)) 0 " ]]; then
+    fail "many_ns: namespaces_sampled, namespaces_unsampled = '$health', want '$((n + 1)) 0'"
   elif ((fd0 > n + 64)); then
     fail "many_ns: collectd holds $fd0 descriptors for $n namespaces: more than one per namespace plus 64"
   elif ((served != 3)); then
@@ -283,7 +287,7 @@ scenario_many_ns() {
   elif [[ $(count "$work/many.log" 'not sampled') -ne 0 || $(count "$work/many.log" 'Too many open files') -ne 0 ]]; then
     fail "many_ns: a limit was hit with $n namespaces: $(grep -m1 -e 'not sampled' -e 'Too many' "$work/many.log")"
   else
-    pass "many_ns: $n namespaces under ulimit -n 1024, $fd0 descriptors (then $fd1), write_prometheus serving; $(count "$work/many.log" 'ctwatch plugin') ctwatch log lines, one per read that changed something: $(grep -m1 'NamespaceDir' "$work/many.log" | sed 's/.*ctwatch plugin: //')"
+    pass "many_ns: $n namespaces under ulimit -n 1024 (namespaces_sampled, _unsampled: $health), $fd0 descriptors (then $fd1), write_prometheus serving; $(count "$work/many.log" 'ctwatch plugin') ctwatch log lines, one per read that changed something: $(grep -m1 'NamespaceDir' "$work/many.log" | sed 's/.*ctwatch plugin: //')"
   fi
   # The limit: MaxNamespaces 100 over the $((n - n / 2)) left.
   port=$(free_port)
@@ -292,15 +296,20 @@ scenario_many_ns() {
   start_collectd limit prlimit --nofile=1024:
   sleep 4
   local sampled warnings
-  sampled=$(curl -s "http://127.0.0.1:$port/metrics" | grep -c '^collectd_ctwatch_conntrack{ctwatch="n[0-9]*",type="entries"' || true)
+  local scrape
+  scrape=$(curl -s "http://127.0.0.1:$port/metrics")
+  sampled=$(grep -c '^collectd_ctwatch_conntrack{ctwatch="n[0-9]*",type="entries"' <<<"$scrape" || true)
+  health=$(grep -o 'type="namespaces_[a-z]*",[^}]*} [0-9]*' <<<"$scrape" | awk '{print $2}' | tr '\n' ' ')
   warnings=$(count "$work/limit.log" 'not sampled')
   stop_collectd many_ns
   if ((sampled != 100)); then
     fail "many_ns: MaxNamespaces 100 sampled $sampled namespaces"
   elif ((warnings != 1)); then
     fail "many_ns: expected one 'not sampled' WARNING in 4 reads, got $warnings"
+  elif [[ $health != "101 $((n - n / 2 - 100)) " ]]; then
+    fail "many_ns: MaxNamespaces 100: namespaces_sampled, namespaces_unsampled = '$health', want '101 $((n - n / 2 - 100))'"
   else
-    pass "many_ns: MaxNamespaces 100: 100 sampled, one WARNING: $(grep -m1 'not sampled' "$work/limit.log" | sed 's/.*ctwatch plugin: //')"
+    pass "many_ns: MaxNamespaces 100: 100 sampled (namespaces_sampled, _unsampled: $health), one WARNING: $(grep -m1 'not sampled' "$work/limit.log" | sed 's/.*ctwatch plugin: //')"
   fi
   for ((i = n / 2; i < n; i++)); do umount "$dir/n$i" 2>/dev/null || true; done
 }
