@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <limits>
 #include <random>
+#include <string_view>
+#include <unordered_map>
 
 namespace ctwatch::source {
 namespace {
@@ -240,9 +242,7 @@ void Monitor::ensure_open(Tracked& ns, double t) {
     // One descriptor per open namespace: never more than MaxNamespaces, and
     // none after the process ran out this read (collectd's other plugins
     // need theirs). Reported once for all, by report_unsampled().
-    const auto open_now = static_cast<std::size_t>(std::count_if(
-        namespaces_.begin(), namespaces_.end(), [](const Tracked& x) { return x.live && !x.path.empty(); }));
-    if (open_now >= max_namespaces_ || fd_exhausted_) {
+    if (extra_open_ >= max_namespaces_ || fd_exhausted_) {
       if (unsampled_++ == 0) unsampled_example_ = ns.label;
       return;
     }
@@ -269,6 +269,7 @@ void Monitor::ensure_open(Tracked& ns, double t) {
     std::lock_guard<std::mutex> lk(list_mu_);
     ns.live = std::move(live);
   }
+  if (!ns.path.empty()) ++extra_open_;
   ns.open_complaint.success();
   ns.next_census = t;
   // NamespaceDir entries are announced together (report_dir_changes), a
@@ -422,6 +423,10 @@ std::vector<NamespaceReport> Monitor::read() {
   refresh_namespaces(t);
   unsampled_ = 0;
   open_failed_ = 0;
+  // Counted once per read, then kept up to date by ensure_open: a count per
+  // namespace would make a read of N namespaces O(N^2).
+  extra_open_ = static_cast<std::size_t>(std::count_if(
+      namespaces_.begin(), namespaces_.end(), [](const Tracked& x) { return x.live && !x.path.empty(); }));
   fd_exhausted_ = false;
   std::size_t read_ok = 0, read_failed = 0;
   std::vector<NamespaceReport> out;
@@ -497,10 +502,13 @@ std::vector<NamespaceReport> Monitor::read() {
   run_censuses(out, t);
   // Self-health, after the censuses so a census of this read counts.
   const double t_end = now();
+  std::unordered_map<std::string_view, const Tracked*> by_label;
+  by_label.reserve(namespaces_.size());
+  for (const auto& ns : namespaces_) by_label.emplace(ns.label, &ns);
   for (auto& rep : out) {
-    auto it = std::find_if(namespaces_.begin(), namespaces_.end(),
-                           [&](const Tracked& x) { return x.label == rep.label; });
-    if (it == namespaces_.end()) continue;
+    const auto found = by_label.find(rep.label);
+    if (found == by_label.end()) continue;
+    const Tracked* it = found->second;
     rep.snapshot.read_failures = it->read_failures;
     if (!it->live || !census_enabled(*it)) continue;
     std::lock_guard<std::mutex> lk(it->live->data);

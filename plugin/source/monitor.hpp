@@ -147,6 +147,7 @@ class Monitor {
   std::size_t max_namespaces_ = 0;     // extra namespaces open at once, at most
   std::size_t unsampled_ = 0;          // namespaces not opened this read (limit or EMFILE)
   std::size_t open_failed_ = 0;        // namespaces whose open failed otherwise this read
+  std::size_t extra_open_ = 0;         // namespaces other than the host open now (read() only)
   std::string unsampled_example_;
   bool fd_exhausted_ = false;          // this read met EMFILE / ENFILE
   core::Complainer limit_complaint_;
