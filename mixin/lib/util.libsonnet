@@ -3,6 +3,12 @@ local identChars = std.stringChars('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
 local identLen(s) =
   local go(i) = if i < std.length(s) && std.member(identChars, s[i]) then go(i + 1) else i;
   go(0);
+// std.split of jsonnet 0.18 only splits at one character.
+local splitStr(text, sep) =
+  local pos = std.findSubstr(sep, text);
+  local starts = [0] + [p + std.length(sep) for p in pos];
+  local ends = pos + [std.length(text)];
+  [std.substr(text, starts[i], ends[i] - starts[i]) for i in std.range(0, std.length(pos))];
 
 {
   // Adds `matchers` (e.g. 'job="x"') to every collectd_ctwatch_* selector
@@ -13,7 +19,7 @@ local identLen(s) =
   withMatchers(text, matchers)::
     if matchers == '' then text
     else
-      local parts = std.split(text, 'collectd_ctwatch_');
+      local parts = splitStr(text, 'collectd_ctwatch_');
       parts[0] + std.join('', [
         local p = parts[i];
         local n = identLen(p);
