@@ -53,8 +53,11 @@ def iter_panels(panels):
 
 def queries(path):
     """(where, promql) for every query of the dashboard at path."""
-    d = json.load(open(path))
-    name = os.path.basename(path)
+    return queries_of(json.load(open(path)), os.path.basename(path))
+
+
+def queries_of(d, name):
+    """(where, promql) for every query of the dashboard object d."""
     out = []
     for v in d.get("templating", {}).get("list", []):
         if v.get("type") != "query":
@@ -78,22 +81,34 @@ def rules_doc(qs):
         for i, (where, expr) in enumerate(qs)]}, indent=1)
 
 
-def check(qs, keep=None):
-    if not qs:
-        print("promtool_queries: no queries found", file=sys.stderr)
-        return 1
+def promtool_errors(qs, keep=None):
+    """promtool's complaints about the queries qs ([] if all parse)."""
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
         f.write(rules_doc(qs))
         path = f.name
     try:
-        r = subprocess.run(["promtool", "check", "rules", path], capture_output=True, text=True)
+        try:
+            r = subprocess.run(["promtool", "check", "rules", path], capture_output=True, text=True)
+        except FileNotFoundError:
+            return ["promtool is not installed (Debian: prometheus); it parses the queries"]
         if keep:
             with open(keep, "w") as k:
                 k.write(open(path).read())
     finally:
         os.unlink(path)
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
+    if r.returncode == 0:
+        return []
+    errs = [line.split(": ", 1)[-1] for line in (r.stdout + r.stderr).splitlines() if path in line]
+    return errs or [(r.stdout + r.stderr).strip()]
+
+
+def check(qs, keep=None):
+    if not qs:
+        print("promtool_queries: no queries found", file=sys.stderr)
+        return 1
+    errs = promtool_errors(qs, keep)
+    if errs:
+        sys.stderr.write("\n".join(errs) + "\n")
         print(f"promtool_queries: promtool rejects dashboard queries (groups named by dashboard and panel above)",
               file=sys.stderr)
         return 1
