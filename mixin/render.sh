@@ -28,8 +28,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/rules/prometheus" "$tmp/dashboards"
 args=()
-[[ -n $config ]] && args=(--tla-code-file "config=$config")
-(cd "$here" && jsonnet -S -m "$tmp" "${args[@]}" render.jsonnet >/dev/null)
+if [[ -n $config ]]; then args=(--tla-code-file "config=$config"); fi
+(cd "$here" && jsonnet -S -m "$tmp" --tla-str part=text "${args[@]}" render.jsonnet >/dev/null &&
+  jsonnet -m "$tmp" --tla-str part=json "${args[@]}" render.jsonnet >/dev/null)
 
 mkdir -p "$out/rules/prometheus" "$out/dashboards"
 for f in rules/prometheus/ctwatch.rules.yml rules/prometheus/ctwatch.prometheusrule.yaml; do

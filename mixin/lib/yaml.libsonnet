@@ -4,8 +4,15 @@
 // 0.18) sorts keys and prints every string on one quoted line, which
 // turns a description into a 600-character line.  tests/mixin/render_check.sh
 // parses the output back and compares it with the JSON of the same rules.
-local every(xs) = std.foldl(function(a, b) a && b, xs, true);  // no std.all in 0.18
-local plain(s) = std.length(s) > 0 && every([std.member('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-', ch) for ch in std.stringChars(s)]);
+// jsonnet 0.18 has no std.all, and its std.member on a string is
+// std.findSubstr, slow enough to make the render take seconds: a set object
+// and std.split instead.
+local every(xs) = std.foldl(function(a, b) a && b, xs, true);
+local plainChars = { [ch]: true for ch in std.stringChars('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-') };
+local hasNewline(s) = std.length(std.split(s, '\n')) > 1;
+// Only short strings are candidates (names, severities, durations): checking
+// every character of long ones is slow in jsonnet 0.18, and they get quoted.
+local plain(s) = std.length(s) > 0 && std.length(s) <= 40 && every([std.objectHas(plainChars, ch) for ch in std.stringChars(s)]);
 local scalar(s) = if plain(s) then s else "'" + std.strReplace(s, "'", "''") + "'";
 local lines(s) = std.filter(function(l) l != '', std.split(s, '\n'));
 local indent(ls, ind) = std.join('', ['\n' + ind + l for l in ls]);
@@ -15,7 +22,7 @@ local literal(s, ind) =
 local folded(ls, ind) =
   assert every([!std.startsWith(l, ' ') for l in ls]) : 'folded lines must not start with a space';
   '>-' + indent(ls, ind);
-local text(s, ind) = if std.member(s, '\n') then literal(s, ind) else scalar(s);
+local text(s, ind) = if hasNewline(s) then literal(s, ind) else scalar(s);
 
 local preferred = ['summary', 'description', 'runbook_url'];
 local keys(o) = [k for k in preferred if std.objectHas(o, k)] + [k for k in std.objectFields(o) if !std.member(preferred, k)];
