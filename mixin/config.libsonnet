@@ -52,6 +52,12 @@
     clusterLabel: 'cluster',
     showMultiCluster: false,
 
+    // Fleets of ~1,000 hosts and more: record the fill ratio, its 4 h
+    // prediction, the growth and the TIME_WAIT share (mixin/rules/fleet.libsonnet,
+    // group ctwatch.fleet in the rules file) and let the fleet dashboard read
+    // those instead of recomputing them per panel (bench: docs/performance.md).
+    fleetRecordingRules: false,
+
     dashboardTags: ['ctwatch', 'conntrack'],
     dashboardRefresh: '1m',
 

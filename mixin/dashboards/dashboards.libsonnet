@@ -32,6 +32,13 @@ local mapQueries(x, f) =
   else if std.isArray(x) then [mapQueries(e, f) for e in x]
   else x;
 
+// With fleetRecordingRules, the fleet dashboard's expensive subexpressions
+// become the recorded series (rules/fleet.libsonnet).
+local useRecorded(c, text) =
+  if !c.fleetRecordingRules then text
+  else std.foldl(function(t, r) std.strReplace(t, r.dashboard, r.record + '{ctwatch=~"$namespace"}'),
+                 import '../rules/fleet.libsonnet', text);
+
 local finish(c, d, multiClusterVar) =
   local clusterMatcher =
     if !c.showMultiCluster then ''
@@ -53,7 +60,7 @@ local finish(c, d, multiClusterVar) =
   // The cluster variable's own query must not filter on $cluster.
   local q(t) = if std.startsWith(t, 'label_values(collectd_ctwatch_conntrack, %s)' % c.clusterLabel)
   then u.withMatchers(t, c.ctwatchSelector)
-  else u.withByLabel(u.withMatchers(t, matchers), byLabel);
+  else u.withByLabel(u.withMatchers(if multiClusterVar then useRecorded(c, t) else t, matchers), byLabel);
   mapQueries(withVar, q);
 
 {

@@ -28,14 +28,26 @@ def fail(msg):
 
 def selectors(text):
     """(metric, matchers text or None) of every collectd_ctwatch_* occurrence."""
-    return [(m.group(1), m.group(2)) for m in re.finditer(r"(collectd_ctwatch_\w+)(?:\{([^}]*)\})?", text)]
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"([\w:]*collectd_ctwatch_[\w:]+)(?:\{([^}]*)\})?", text)]
 
 
 def by_clauses(text):
     return re.findall(r"\bby\s*\(([^)]*)\)", text)
 
 
-rules = yaml.safe_load(open(f"{D}/rules/prometheus/ctwatch.rules.yml"))["groups"][0]["rules"]
+groups = yaml.safe_load(open(f"{D}/rules/prometheus/ctwatch.rules.yml"))["groups"]
+rules = groups[0]["rules"]
+# fleetRecordingRules: the ctwatch.fleet group, its exprs with the selector,
+# and the fleet dashboard reading every recorded series.
+records = [r for g in groups if g["name"] == "ctwatch.fleet" for r in g["rules"]]
+if len(records) < 4:
+    fail(f"fleetRecordingRules: {len(records)} recording rules rendered, want 4")
+for r in records:
+    if not re.fullmatch(r"[a-z_]+:[a-z_0-9]+:[a-z_0-9]+", r["record"]):
+        fail(f"recording rule {r['record']} is not named level:metric:operations")
+    for metric, matchers in selectors(r["expr"]):
+        if matchers is None or not matchers.startswith(SEL + ", "):
+            fail(f"{r['record']}: {metric} without {SEL}")
 alerts = {r["alert"]: r for r in rules if "alert" in r}
 if len(alerts) < 11:
     fail(f"only {len(alerts)} alerts rendered")
@@ -64,7 +76,7 @@ if "by (k8s_cluster, instance, ctwatch)" not in alerts["ConntrackMetricsAbsent"]
     fail("ConntrackMetricsAbsent is not grouped per cluster")
 
 pr = yaml.safe_load(open(f"{D}/rules/prometheus/ctwatch.prometheusrule.yaml"))
-if pr["spec"]["groups"][0]["rules"] != rules:
+if pr["spec"]["groups"] != groups:
     fail("PrometheusRule spec differs from the rules file")
 
 
@@ -109,6 +121,9 @@ for dname, cluster_matcher in (("ctwatch-host", f'{CL}="$cluster"'), ("ctwatch-f
     if "https://runbooks.example.org/ctwatch/ConntrackTableNearlyFull.html" not in text:
         fail(f"{dname}: no runbook link from runbookURLPattern")
 fleet = json.dumps(json.load(open(f"{D}/dashboards/ctwatch-fleet.json")))
+for r in records:
+    if r["record"] + "{" not in fleet:
+        fail(f"fleet dashboard does not read {r['record']}")
 if ">= 0.9)" not in fleet:
     fail("fleet: the 'hosts paging' count does not use 0.9")
 host = json.dumps(json.load(open(f"{D}/dashboards/ctwatch-host.json")))

@@ -10,4 +10,5 @@
   clusterLabel: 'k8s_cluster',
   dashboardTags: ['conntrack-test'],
   dashboardRefresh: '30s',
+  fleetRecordingRules: true,
 }
