@@ -5,9 +5,11 @@
     bench.py --end UNIX --backend NAME=URL [--backend NAME=URL ...]
              [--rules FILE]... [--dashboard FILE]... [--repeat 3] [--json OUT]
 
-Dashboard targets and variable queries ($namespace = All, $__rate_interval
-1m, $__range 1h): a range query over the last hour at step 15 s (what one
-refresh of the panel costs; a 6 h dashboard at ~1,000 px asks for ~20 s);
+Dashboard targets ($namespace = All, $__rate_interval 1m, $__range 1h) as
+Grafana sends them: an instant query at --end for targets with
+"instant": true (stats, bar gauges, tables), otherwise a range query over the
+last hour at step 15 s (time series; a 6 h panel at ~1,000 px asks for 6x the
+points at ~20 s); variable queries as instant count by (LABEL) (SELECTOR);
 rule exprs: an instant query at --end (one evaluation).  Each query runs
 --repeat times per backend; the median wall time (HTTP round trip) is
 reported, slowest first, side by side with the ratio between backends.
@@ -47,10 +49,11 @@ def queries(dashboards, rule_files):
             if v.get("type") == "query":
                 q = v["query"]["query"] if isinstance(v["query"], dict) else v["query"]
                 m = _LV.match(q)
-                out.append((f"{name} var ${v['name']}", f"count by ({m.group(2)}) ({m.group(1)})", "range"))
+                out.append((f"{name} var ${v['name']}", f"count by ({m.group(2)}) ({m.group(1)})", "instant"))
         for p in iter_panels(d["panels"]):
             for t in p.get("targets") or []:
-                out.append((f"{name} {p['id']} {p.get('title', '')[:38]}", subst(t["expr"]), "range"))
+                out.append((f"{name} {p['id']}{t.get('refId', '')} {p.get('title', '')[:38]}", subst(t["expr"]),
+                            "instant" if t.get("instant") else "range"))
     for f in rule_files:
         for g in yaml.safe_load(open(f))["groups"]:
             for r in g["rules"]:
