@@ -9,7 +9,7 @@
 # backfilled (promtool tsdb create-blocks-from rules / vmalert -replay) and
 # the dashboard rendered to use them.  VictoriaMetrics runs with
 # -search.disableCache (Prometheus has no result cache; a fair comparison).
-# Not part of CI (~15 minutes, ~7 GB in
+# Not part of CI (~10 minutes on 2 cores, ~7 GB in
 # DIR); results in docs/performance.md, "Fleet scale".
 #
 #   bench/fleet/run.sh [--hosts 2000] [--dir /var/tmp/ctwatch-fleet] [--keep]
