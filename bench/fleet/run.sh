@@ -122,3 +122,21 @@ log "bench: fleet dashboard on the recording rules (and the recording rules' own
 python3 "$repo/bench/fleet/bench.py" --end "$end" --backend "prometheus=$P" --backend "victoriametrics=$V" \
   --dashboard rec/dashboards/ctwatch-fleet.json --rules fleet.rules.yml \
   --json after.json | tee after.md
+
+# Every query answered on both backends, and the dashboard on the recording
+# rules returns the same series as the one computing them (counts).
+python3 - before.json after.json <<'PY'
+import json, sys
+before = {r["query"]: r for r in json.load(open(sys.argv[1]))}
+after = json.load(open(sys.argv[2]))
+bad = [f"{r['query']}: {n} failed: {r[n + '_error']}" for r in list(before.values()) + after
+       for n in ("prometheus", "victoriametrics") if r.get(n) is None]
+for r in after:
+    b = before.get(r["query"])
+    for n in ("prometheus", "victoriametrics"):
+        if b and b.get(n + "_series") != r.get(n + "_series"):
+            bad.append(f"{r['query']} on {n}: {b.get(n + '_series')} series as shipped, "
+                       f"{r.get(n + '_series')} on the recording rules")
+print("\n".join(bad) or "bench: every query answered; the recording rules give the same series")
+sys.exit(1 if bad else 0)
+PY
