@@ -39,6 +39,20 @@ local useRecorded(c, text) =
   else std.foldl(function(t, r) std.strReplace(t, r.dashboard, r.record + '{ctwatch=~"$namespace"}'),
                  import '../rules/fleet.libsonnet', text);
 
+// Applies f to every string field named url (links).
+local mapURLs(x, f) =
+  if std.isObject(x) then
+    { [k]: if k == 'url' && std.isString(x[k]) then f(x[k]) else mapURLs(x[k], f) for k in std.objectFields(x) }
+  else if std.isArray(x) then [mapURLs(e, f) for e in x]
+  else x;
+
+// Links into the host dashboard carry the row's cluster too.
+local linkCluster(c, url) =
+  if !c.showMultiCluster then url
+  else std.foldl(function(u, src) std.strReplace(u, 'var-instance=${%s.instance}' % src,
+                                                'var-cluster=${%s.%s}&var-instance=${%s.instance}' % [src, c.clusterLabel, src]),
+                 ['__data.fields', '__field.labels'], url);
+
 local finish(c, d, multiClusterVar) =
   local clusterMatcher =
     if !c.showMultiCluster then ''
@@ -61,7 +75,7 @@ local finish(c, d, multiClusterVar) =
   local q(t) = if std.startsWith(t, 'label_values(collectd_ctwatch_conntrack, %s)' % c.clusterLabel)
   then u.withMatchers(t, c.ctwatchSelector)
   else u.withByLabel(u.withMatchers(if multiClusterVar then useRecorded(c, t) else t, matchers), byLabel);
-  mapQueries(withVar, q);
+  mapURLs(mapQueries(withVar, q), function(url) linkCluster(c, url));
 
 {
   grafanaDashboards+:: {

@@ -121,6 +121,9 @@ for dname, cluster_matcher in (("ctwatch-host", f'{CL}="$cluster"'), ("ctwatch-f
     if "https://runbooks.example.org/ctwatch/ConntrackTableNearlyFull.html" not in text:
         fail(f"{dname}: no runbook link from runbookURLPattern")
 fleet = json.dumps(json.load(open(f"{D}/dashboards/ctwatch-fleet.json")))
+links = re.findall(r'/d/ctwatch-host/[^"]*', fleet)
+if len(links) < 3 or any(f"var-cluster=${{__" not in u or f".{CL}}}&var-instance" not in u for u in links):
+    fail(f"fleet -> host links do not carry the cluster: {links[:2]}")
 for r in records:
     if r["record"] + "{" not in fleet:
         fail(f"fleet dashboard does not read {r['record']}")
