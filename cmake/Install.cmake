@@ -7,6 +7,8 @@
 #   /etc/collectd/collectd.conf.d/ctwatch.conf       (CTWATCH_CONF_DIR)
 #   /usr/share/ctwatch/load-plugin.conf              (LoadPlugin, included by ctwatch.conf)
 #   /usr/share/ctwatch/prometheus/*.yml              (rules/prometheus/*.yml)
+#   /usr/share/ctwatch/kubernetes/*.yaml             (rules/prometheus/*.prometheusrule.yaml,
+#                                                     the rules as a PrometheusRule)
 #   /usr/share/ctwatch/alertmanager/*.yml            (rules/alertmanager/*.yml, an example routing)
 #   /usr/share/ctwatch/grafana/*.json                (dashboards/*.json)
 #   /usr/share/ctwatch/collectd/*.conf               (rules/collectd/*.conf)
@@ -82,6 +84,7 @@ file(INSTALL DESTINATION "${_ctwatch_conf}" TYPE FILE PERMISSIONS ${_ctwatch_rw}
 file(INSTALL DESTINATION "${_ctwatch_data}" TYPE FILE PERMISSIONS ${_ctwatch_rw}
      FILES "@_ctwatch_src@/packaging/load-plugin.conf")
 _ctwatch_install_glob("@_ctwatch_src@/rules/prometheus/*.yml" "@CTWATCH_DATA_DIR@/prometheus")
+_ctwatch_install_glob("@_ctwatch_src@/rules/prometheus/*.prometheusrule.yaml" "@CTWATCH_DATA_DIR@/kubernetes")
 _ctwatch_install_glob("@_ctwatch_src@/rules/alertmanager/*.yml" "@CTWATCH_DATA_DIR@/alertmanager")
 _ctwatch_install_glob("@_ctwatch_src@/dashboards/*.json" "@CTWATCH_DATA_DIR@/grafana")
 _ctwatch_install_glob("@_ctwatch_src@/rules/collectd/*.conf" "@CTWATCH_DATA_DIR@/collectd")

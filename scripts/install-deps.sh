@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev                    # libFuzzer for the decoder fuzz target
   qemu-system-x86 busybox-static cpio         # the kernel matrix's VMs (tests/kernels)
   xz-utils zstd binutils                      # ... their modules (unpacked, depends= read)
+  jsonnet python3-yaml                        # the monitoring mixin (mixin/) and its checks
+  victoria-metrics                            # VictoriaMetrics + vmalert: the rules' MetricsQL compatibility test
 )
 
 missing=()
@@ -32,4 +34,9 @@ if ((${#missing[@]})); then
   apt-get update -qq
   # --no-install-recommends: prometheus would pull node-exporter and friends.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# victoria-metrics enables its service at boot; tests start their own on
+# loopback ports and nothing here runs at boot.
+if [[ $(id -u) -eq 0 ]] && [[ -e /etc/systemd/system/multi-user.target.wants/victoria-metrics.service ]]; then
+  systemctl disable victoria-metrics >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/victoria-metrics.service
 fi

@@ -72,7 +72,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import promql  # noqa: E402
+import promql_names as promql  # noqa: E402
 
 # Panels whose queries may legitimately return nothing on a healthy stack,
 # keyed by (dashboard uid, panel title).  Their relaxed form must return data.

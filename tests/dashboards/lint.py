@@ -44,7 +44,8 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import promql  # noqa: E402
+import promql_names as promql  # noqa: E402
+import promtool_queries  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -104,7 +105,7 @@ def check_expr(f, where, expr, variables):
     try:
         a = promql.analyze(expr)
     except promql.PromQLError as e:
-        f.add(where, f"cannot lex expression ({e}): {expr}")
+        f.add(where, f"cannot read expression ({e}): {expr}")
         return
     for m in sorted(set(a.metrics)):
         if m not in CONTRACT:
@@ -299,6 +300,10 @@ def lint(files, fix=False):
     uids = {}
     for name, text in files:
         dash, new_text = check_dashboard(f, name, text, fix)
+        if isinstance(dash, dict):
+            # Syntax: Prometheus's own parser, every query as a recording rule.
+            for err in promtool_queries.promtool_errors(promtool_queries.queries_of(dash, name)):
+                f.add(name, f"promtool rejects a query: {err}")
         if new_text is not None:
             rewrites[name] = new_text
         if dash is not None and isinstance(dash.get("uid"), str):
@@ -434,6 +439,14 @@ def _mutations():
         p = _first_query_panel(ds[0])
         p["targets"].append(copy.deepcopy(p["targets"][0]))
 
+    def syntax_error(ds):
+        t = _first_query_panel(ds[0])["targets"][0]
+        t["expr"] = t["expr"].replace("(", "((", 1)
+
+    def unknown_function(ds):
+        t = _first_query_panel(ds[0])["targets"][0]
+        t["expr"] = "rates(" + t["expr"] + "[5m])"
+
     def bad_var_query(ds):
         for v in ds[0]["templating"]["list"]:
             if v.get("type") == "query":
@@ -468,6 +481,8 @@ def _mutations():
         ("panel without datasource", "panel datasource must be", panel_ds),
         ("duplicate refId", "duplicate refId", dup_refid),
         ("variable query outside the contract", "not in the ctwatch contract", bad_var_query),
+        ("unbalanced parenthesis", "promtool rejects a query", syntax_error),
+        ("unknown function", "promtool rejects a query", unknown_function),
     ]
 
 

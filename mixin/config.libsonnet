@@ -1,0 +1,71 @@
+// The mixin's settings.  Override any of them with
+//   (import 'mixin.libsonnet') + { _config+:: { fillPageRatio: 0.85 } }
+// (mixin/README.md).  The defaults render exactly the files that ship.
+{
+  _config+:: {
+    // PromQL label matchers added to every collectd_ctwatch_* selector of
+    // every rule and dashboard query, e.g. 'job="collectd"'.  '' = all series.
+    ctwatchSelector: '',
+
+    // ConntrackTableNearlyFull pages at this fill (entries or peak / max);
+    // the dashboards draw their red threshold here too.
+    fillPageRatio: 0.80,
+    // The fill below which the trend and tuning alerts stay quiet
+    // (FillingFast, FillingUp, TimeWaitDominant, MaxNotTuned, TcpTwReuseEnabled).
+    fillGateRatio: 0.5,
+    // TIME_WAIT share of the entries that counts as dominant.
+    timeWaitShareRatio: 0.5,
+    // ConntrackTableFillingFast: full within this many seconds.
+    fillingFastSeconds: 300,
+    // ConntrackTimeWaitTimeoutLong: nf_conntrack_tcp_timeout_time_wait above this.
+    timeWaitTimeoutSeconds: 60,
+    // ConntrackCensusStale: last census older than this.
+    censusStaleSeconds: 900,
+
+    // `for` of each alert.
+    alertFor: {
+      ConntrackTableNearlyFull: '1m',
+      ConntrackTableFillingFast: '0m',
+      ConntrackPacketsDropped: '0m',
+      ConntrackTimeWaitDominant: '10m',
+      ConntrackTableFillingUp: '15m',
+      ConntrackEarlyDrops: '0m',
+      ConntrackMaxNotTuned: '15m',
+      ConntrackTimeWaitTimeoutLong: '10m',
+      ConntrackTcpTwReuseEnabled: '15m',
+      ConntrackCensusStale: '5m',
+      ConntrackNamespaceUnsampled: '5m',
+      ConntrackMetricsAbsent: '0m',
+    },
+
+    // runbook_url of every alert (and the dashboards' runbook links): %s is
+    // the alert name.  The default is where the package installs the
+    // runbooks (docs/runbooks/*.md); see mixin/README.md for why, and set it
+    // to your own wiki or Git host, e.g.
+    //   'https://git.example.com/ctwatch/blob/main/docs/runbooks/%s.md'.
+    runbookURLPattern: 'file:///usr/share/doc/collectd-ctwatch/runbooks/%s.md',
+    // The runbook index linked from the dashboards.
+    runbookIndexURL: 'file:///usr/share/doc/collectd-ctwatch/runbooks/',
+
+    // Fleets with several clusters: when showMultiCluster is true every
+    // `by (...)` of the rules and dashboards also keeps clusterLabel, and
+    // both dashboards get a cluster variable that filters every query.
+    clusterLabel: 'cluster',
+    showMultiCluster: false,
+
+    // Fleets of ~1,000 hosts and more: record the fill ratio, its 4 h
+    // prediction, the growth and the TIME_WAIT share (mixin/rules/fleet.libsonnet,
+    // group ctwatch.fleet in the rules file) and let the fleet dashboard read
+    // those instead of recomputing them per panel (bench: docs/performance.md).
+    fleetRecordingRules: false,
+
+    dashboardTags: ['ctwatch', 'conntrack'],
+    dashboardRefresh: '1m',
+
+    // Derived, do not set: the page threshold as a percentage (rounded to
+    // 0.1) and both as text (jsonnet prints 0.8 as 0.80000000000000004).
+    fillPagePercent:: std.floor($._config.fillPageRatio * 1000 + 0.5) / 10,
+    fillPagePercentText:: '%g' % self.fillPagePercent,
+    fillPageRatioText:: '%g' % $._config.fillPageRatio,
+  },
+}
