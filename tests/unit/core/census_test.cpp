@@ -33,10 +33,8 @@ core::Bytes payload(const Buf& m) { return core::Bytes(m).subspan(NLMSG_HDRLEN);
 Buf with_status(std::uint8_t proto, std::optional<std::uint32_t> status) {
   Buf tuple = nest(CTA_TUPLE_ORIG, {nest(CTA_TUPLE_IP, {attr_be32(CTA_IP_V4_SRC, 0x0a000001), attr_be32(CTA_IP_V4_DST, 0x0a000002)}),
                                     nest(CTA_TUPLE_PROTO, {attr_u8(CTA_PROTO_NUM, proto)})});
-  std::vector<Buf> attrs{tuple};
-  if (status) attrs.push_back(attr_be32(CTA_STATUS, *status));
-  attrs.push_back(attr_be32(CTA_TIMEOUT, 30));
-  return nfmsg(kNew, NLM_F_MULTI, 1, 0, attrs, AF_INET);
+  if (!status) return nfmsg(kNew, NLM_F_MULTI, 1, 0, {tuple, attr_be32(CTA_TIMEOUT, 30)}, AF_INET);
+  return nfmsg(kNew, NLM_F_MULTI, 1, 0, {tuple, attr_be32(CTA_STATUS, *status), attr_be32(CTA_TIMEOUT, 30)}, AF_INET);
 }
 }  // namespace
 
