@@ -65,13 +65,15 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
     for (std::size_t p = 0; p < kL4Count; ++p)
       out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
                           static_cast<double>(cs.census.protocols[p]), iv));
-    // Status census: "<protocol>-assured", "<protocol>-unreplied" under the
-    // same stock type as the protocol totals (current_connections), so one
-    // family holds all and `type=~".*-unreplied"` selects a status.
+    // Status census: "<protocol>-assured", "<protocol>-unreplied" as stock
+    // type "count" (value:GAUGE:0:U), not current_connections: an entry is
+    // assured, unreplied or neither, so under the protocol totals' family
+    // they would break `sum(current_connections) == entries`, which
+    // dashboards and users rely on.
     for (std::size_t p = 0; p < kL4Count; ++p) {
       const std::string name(l4_name(static_cast<L4>(p)));
-      out.push_back(gauge("current_connections", name + "-assured", static_cast<double>(cs.census.assured[p]), iv));
-      out.push_back(gauge("current_connections", name + "-unreplied", static_cast<double>(cs.census.unreplied[p]), iv));
+      out.push_back(gauge("count", name + "-assured", static_cast<double>(cs.census.assured[p]), iv));
+      out.push_back(gauge("count", name + "-unreplied", static_cast<double>(cs.census.unreplied[p]), iv));
     }
     out.push_back(gauge("duration", "census", cs.wall_seconds, iv));
     // Top peers: the set of type_instances follows the table, so series
