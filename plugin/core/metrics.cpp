@@ -66,14 +66,15 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
       out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
                           static_cast<double>(cs.census.protocols[p]), iv));
     // Status census: "<protocol>-assured", "<protocol>-unreplied" as stock
-    // type "count" (value:GAUGE:0:U), not current_connections: an entry is
-    // assured, unreplied or neither, so under the protocol totals' family
-    // they would break `sum(current_connections) == entries`, which
-    // dashboards and users rely on.
+    // type "conntrack" (entries, value:GAUGE), next to entries/max/peak --
+    // not current_connections: an entry is assured, unreplied or neither, so
+    // under the protocol totals' family they would break
+    // `sum(current_connections) == entries`; and not "count", whose
+    // Prometheus name ends in _count (promtool: reserved for summaries).
     for (std::size_t p = 0; p < kL4Count; ++p) {
       const std::string name(l4_name(static_cast<L4>(p)));
-      out.push_back(gauge("count", name + "-assured", static_cast<double>(cs.census.assured[p]), iv));
-      out.push_back(gauge("count", name + "-unreplied", static_cast<double>(cs.census.unreplied[p]), iv));
+      out.push_back(gauge("conntrack", name + "-assured", static_cast<double>(cs.census.assured[p]), iv));
+      out.push_back(gauge("conntrack", name + "-unreplied", static_cast<double>(cs.census.unreplied[p]), iv));
     }
     out.push_back(gauge("duration", "census", cs.wall_seconds, iv));
     // Top peers: the set of type_instances follows the table, so series

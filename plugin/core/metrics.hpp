@@ -6,14 +6,14 @@
 //
 // Only types from collectd's stock types.db are used (conntrack, percent,
 // tcp_connections, current_connections, errors, operations, duration, gauge,
-// flow, count), so users never add a TypesDB line (which would replace the default
+// flow), so users never add a TypesDB line (which would replace the default
 // one).
 //
 // Top peers (census with TopPeers > 0) become type "flow" (value:GAUGE) with
 // type_instance "src-<address>" and "dst-<address>:<port>" ("dst-[v6]:port"),
 // the N largest of each, sources first, each list in rank order; then the
 // same for unreplied entries ("unreplied-src-...", "unreplied-dst-...").
-// The status census is type "count" with "<protocol>-assured" and
+// The status census is type "conntrack" with "<protocol>-assured" and
 // "<protocol>-unreplied". The longest, an unreplied IPv6 endpoint, is 61
 // characters: far below collectd's 127
 // (DATA_MAX_NAME_LEN - 1).

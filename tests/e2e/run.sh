@@ -402,10 +402,10 @@ check_census_e2e() {  # RAW
   expect_eq "[$NS_LABEL] current_connections other (conntrack -L)" \
     "$(value_of "$raw" collectd_ctwatch_current_connections "$NS_LABEL" other)" "$((n_ct - total))"
   # The status census: the unreplied UDP flows, and nothing else unreplied.
-  expect_eq "[$NS_LABEL] count udp-unreplied = unanswered flows of traffic.py" \
-    "$(value_of "$raw" collectd_ctwatch_count "$NS_LABEL" udp-unreplied)" "$N_UNREPLIED"
-  expect_eq "[$NS_LABEL] count tcp-unreplied" \
-    "$(value_of "$raw" collectd_ctwatch_count "$NS_LABEL" tcp-unreplied)" 0
+  expect_eq "[$NS_LABEL] conntrack udp-unreplied = unanswered flows of traffic.py" \
+    "$(value_of "$raw" collectd_ctwatch_conntrack "$NS_LABEL" udp-unreplied)" "$N_UNREPLIED"
+  expect_eq "[$NS_LABEL] conntrack tcp-unreplied" \
+    "$(value_of "$raw" collectd_ctwatch_conntrack "$NS_LABEL" tcp-unreplied)" 0
   # And the census agrees with traffic.py, not just with conntrack.
   expect_eq "[$NS_LABEL] ESTABLISHED = connections held open by traffic.py" \
     "$(value_of "$raw" collectd_ctwatch_tcp_connections "$NS_LABEL" ESTABLISHED)" "$N_ESTABLISHED"

@@ -3,7 +3,7 @@
 // by ctwatch-fill with a known number of assured and unreplied entries per
 // protocol (CTA_STATUS with and without IPS_SEEN_REPLY / IPS_ASSURED, see
 // tools/ctwatch-fill/README.md "Status bits"), counted exactly by the
-// Monitor's census, exported as type count "<proto>-assured" /
+// Monitor's census, exported as type conntrack "<proto>-assured" /
 // "<proto>-unreplied", and the unreplied entries' holders as
 // "unreplied-src-" / "unreplied-dst-" flows.
 #include <algorithm>
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(assured_and_unreplied_per_protocol_counted_exactly) {
   std::map<std::string, double> cc;
   std::vector<std::string> ur_flows;
   for (const auto& x : core::to_metrics(it->snapshot)) {
-    if (x.type == "count") cc[x.type_instance] = x.gauge;
+    if (x.type == "conntrack" && x.type_instance.find('-') != std::string::npos) cc[x.type_instance] = x.gauge;
     if (x.type == "flow" && x.type_instance.rfind("unreplied-", 0) == 0)
       ur_flows.push_back(x.type_instance + "=" + std::to_string(static_cast<long long>(x.gauge)));
   }
