@@ -499,14 +499,19 @@ namespace {
 std::string text_sizing(const Report& r) {
   const auto sz = sizing(r);
   if (!sz) return "";
-  std::string out = "\nSizing      need " + num(sz->need) + " entries";
+  std::string head = "need " + num(sz->need) + " entries";
   std::vector<std::string> why;
   if (sz->from_peak) why.push_back("peak seen " + num(*sz->from_peak));
   if (sz->from_rate)
     why.push_back("insert rate x " + fmt("%g", sz->hold_seconds) + " s held = " + num(*sz->from_rate));
   else if (!r.plan_rate)
     why.push_back("no insert rate: use --interval");
-  if (!why.empty()) out += " (" + wrap_items(why, 12, 13) + ")";
+  if (!why.empty()) {
+    head += " (";
+    for (std::size_t i = 0; i < why.size(); ++i) head += (i ? ", " : "") + why[i];
+    head += ")";
+  }
+  std::string out = "\nSizing      " + wrap(head, 12, 12);
   out += "\n            " +
          wrap_items({"recommended nf_conntrack_max " + num(sz->max) + " (x" + fmt("%g", sz->headroom) + " headroom)",
                      "nf_conntrack_buckets " + num(sz->buckets)},
