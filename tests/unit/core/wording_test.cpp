@@ -74,5 +74,19 @@ BOOST_AUTO_TEST_CASE(runbooks_quote_the_sentences) {
   }
 }
 
+// Each sentence with an alert is in that alert's description (the text from
+// its "- alert: NAME" line to the next rule).
+BOOST_AUTO_TEST_CASE(alert_descriptions_quote_the_sentences) {
+  const std::string rules = slurp("rules/prometheus/ctwatch.rules.yml");
+  for (const auto& q : sentences()) {
+    if (q.alert.empty()) continue;
+    const auto at = rules.find("- alert: " + q.alert + "\n");
+    BOOST_TEST_REQUIRE(at != std::string::npos, "no alert " << q.alert);
+    const auto next = rules.find("- alert: ", at + 1);
+    const std::string block = collapse(rules.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    BOOST_TEST(block.find(collapse(q.sentence)) != std::string::npos, q.alert << " description lacks: " << q.sentence);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE_END()
