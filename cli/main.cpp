@@ -13,6 +13,9 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <sstream>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <thread>
@@ -21,6 +24,7 @@
 #include "cli/options.hpp"
 #include "cli/report.hpp"
 #include "core/peers.hpp"
+#include "core/sizing.hpp"
 #include "source/sampler.hpp"
 
 using namespace ctwatch;
@@ -41,7 +45,53 @@ int fail(const std::string& why) {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The memory one conntrack entry really takes: the nf_conntrack slab's
+// object (slab_size includes alignment and metadata; object_size without),
+// else /proc/slabinfo (root only). The cache may be merged with another of
+// the same size (SLUB), which leaves the sizes right.
+void read_entry_bytes(cli::Report& rep) {
+  for (const char* f : {"/sys/kernel/slab/nf_conntrack/slab_size", "/sys/kernel/slab/nf_conntrack/object_size"}) {
+    std::ifstream in(f);
+    std::uint64_t v = 0;
+    if (in >> v && v > 0) {
+      rep.entry_bytes = v;
+      rep.entry_bytes_source = f;
+      return;
+    }
+  }
+  std::ifstream in("/proc/slabinfo");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (const auto v = core::slabinfo_object_size(ss.str())) {
+    rep.entry_bytes = *v;
+    rep.entry_bytes_source = "/proc/slabinfo";
+  }
+}
+
+int print(const cli::Options& o, const cli::Report& rep) {
+  std::string out;
+  if (o.sysctl) {
+    out = cli::render_sysctl(rep);
+    if (out.empty()) return fail("nothing to size from");
+  } else {
+    const auto fs = cli::findings(rep);
+    out = o.json ? cli::render_json(rep, fs) : cli::render_text(rep, fs);
+  }
+  if (std::fputs(out.c_str(), stdout) == EOF || std::fflush(stdout) != 0) return fail("cannot write the report");
+  return cli::kExitOk;
+}
+
 int run(const cli::Options& o) {
+  if (o.rate) {  // capacity planning: no live table, no privilege needed
+    cli::Report rep;
+    rep.plan_rate = o.rate;
+    rep.hold_seconds = o.hold;
+    // Default hold: this namespace's TIME_WAIT timeout, when readable.
+    std::ifstream tw("/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait");
+    if (std::uint64_t v = 0; !rep.hold_seconds && tw >> v && v > 0) rep.hold_seconds = static_cast<double>(v);
+    read_entry_bytes(rep);
+    return print(o, rep);
+  }
   source::SamplerOptions so;
   so.mode = core::SourceMode::Netlink;  // no silent /proc fallback: say what is missing
   so.timeout = kRecvTimeout;
@@ -53,6 +103,8 @@ int run(const cli::Options& o) {
   rep.netns = o.netns;
   rep.netns_path = o.netns_path;
   rep.top = o.top;
+  rep.hold_seconds = o.hold;
+  read_entry_bytes(rep);
 
   const auto t0 = Clock::now();
   source::SampleResult first = sampler.sample();
@@ -72,6 +124,7 @@ int run(const cli::Options& o) {
   rep.census_seconds = since(c0);
   rep.census = std::move(*census);
 
+  const auto first_entries = first.snapshot.entries;
   if (o.interval) {
     std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(*o.interval)));
@@ -85,10 +138,12 @@ int run(const cli::Options& o) {
     rep.snapshot = std::move(first.snapshot);
   }
 
-  const auto fs = cli::findings(rep);
-  const std::string out = o.json ? cli::render_json(rep, fs) : cli::render_text(rep, fs);
-  if (std::fputs(out.c_str(), stdout) == EOF || std::fflush(stdout) != 0) return fail("cannot write the report");
-  return cli::kExitOk;
+  // The peak: the largest count seen (both samples, the census).
+  std::uint64_t peak = rep.census ? rep.census->entries : 0;
+  for (const auto& e : {first_entries, rep.snapshot.entries})
+    if (e) peak = std::max(peak, *e);
+  if (peak > 0 || rep.snapshot.entries) rep.peak_entries = peak;
+  return print(o, rep);
 }
 
 }  // namespace

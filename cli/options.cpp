@@ -9,7 +9,8 @@
 namespace ctwatch::cli {
 
 const char* const kHelp =
-    "usage: ctwatch [--netns NAME|PATH] [--interval SECONDS] [--top N] [--json]\n"
+    "usage: ctwatch [--netns NAME|PATH] [--interval SECONDS] [--top N] [--json] [--sysctl]\n"
+    "       ctwatch --rate N[/s] [--hold SECONDS] [--json] [--sysctl]\n"
     "\n"
     "Is conntrack the problem, and who is doing it? One look at the netfilter\n"
     "connection-tracking table of one network namespace: how full it is, what it\n"
@@ -25,6 +26,12 @@ const char* const kHelp =
     "                     holding the most entries, overall and in TIME_WAIT\n"
     "                     (default 5, 0 to skip, at most 1000).\n"
     "  --json             the same data as one JSON object, for scripts.\n"
+    "  --sysctl           print only a sysctl.d snippet setting the recommended\n"
+    "                     nf_conntrack_max and nf_conntrack_buckets.\n"
+    "  --rate N[/s]       capacity planning without a live table: size for N new\n"
+    "                     connections (entries) per second.\n"
+    "  --hold SECONDS     how long each entry stays after its connection (default:\n"
+    "                     this host's nf_conntrack_tcp_timeout_time_wait, else 120).\n"
     "  -h, --help         this text.   --version   the version.\n"
     "\n"
     "Needs root (CAP_NET_ADMIN to read conntrack, CAP_SYS_ADMIN for --netns). It\n"
@@ -63,7 +70,7 @@ std::string netns_path(const std::string& name_or_path) {
 
 core::Result<Options> parse_args(const std::vector<std::string>& args) {
   Options o;
-  bool netns_seen = false, interval_seen = false, top_seen = false;
+  bool netns_seen = false, interval_seen = false, top_seen = false, rate_seen = false, hold_seen = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     std::optional<std::string> inline_value;
@@ -89,6 +96,28 @@ core::Result<Options> parse_args(const std::vector<std::string>& args) {
       if (auto s = flag(o.version); !s) return s.error();
     } else if (a == "--json") {
       if (auto s = flag(o.json); !s) return s.error();
+    } else if (a == "--sysctl") {
+      if (auto s = flag(o.sysctl); !s) return s.error();
+    } else if (a == "--rate") {
+      const auto v = value();
+      if (!v) return usage("option --rate needs a number of new connections per second (N or N/s)");
+      std::string n = *v;
+      if (n.size() > 2 && n.compare(n.size() - 2, 2, "/s") == 0) n.resize(n.size() - 2);
+      const auto d = to_double(n);
+      if (!d || *d <= 0 || *d > kMaxRate)
+        return usage("option --rate: \"" + *v + "\" is not a rate above 0 and at most 1e8 per second (N or N/s)");
+      if (rate_seen) return usage("option --rate given twice");
+      rate_seen = true;
+      o.rate = *d;
+    } else if (a == "--hold") {
+      const auto v = value();
+      if (!v) return usage("option --hold needs a number of SECONDS");
+      const auto d = to_double(*v);
+      if (!d || *d <= 0 || *d > kMaxHold)
+        return usage("option --hold: \"" + *v + "\" is not a number of seconds above 0 and at most 432000");
+      if (hold_seen) return usage("option --hold given twice");
+      hold_seen = true;
+      o.hold = *d;
     } else if (a == "--netns") {
       const auto v = value();
       if (!v || v->empty()) return usage("option --netns needs a namespace NAME or PATH");
@@ -119,6 +148,8 @@ core::Result<Options> parse_args(const std::vector<std::string>& args) {
       return usage("unexpected argument \"" + a + "\" (a namespace is given with --netns)");
     }
   }
+  if (o.rate && (netns_seen || interval_seen || top_seen))
+    return usage("option --rate plans without a live table: it does not go with --netns, --interval or --top");
   return o;
 }
 

@@ -18,6 +18,8 @@ inline constexpr int kExitUsage = 2;  // bad command line; nothing was read
 
 inline constexpr std::size_t kMaxTop = 1000;
 inline constexpr double kMaxInterval = 3600;
+inline constexpr double kMaxRate = 1e8;
+inline constexpr double kMaxHold = 432000;  // 5 days, the ESTABLISHED default
 
 struct Options {
   std::string netns;                // as given; empty: the namespace ctwatch runs in
@@ -25,6 +27,9 @@ struct Options {
   std::optional<double> interval;   // --interval SECONDS: sample twice, report rates
   std::size_t top = 5;              // --top N (0: no peer lists)
   bool json = false;
+  bool sysctl = false;              // --sysctl: print only a sysctl.d snippet of the sizing
+  std::optional<double> rate;       // --rate N[/s]: plan for N new entries/s, no live table
+  std::optional<double> hold;       // --hold SECONDS: how long each entry stays (default: TIME_WAIT timeout)
   bool help = false;
   bool version = false;
 };

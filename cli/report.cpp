@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "source/log.hpp"
 
 namespace ctwatch::cli {
@@ -162,104 +164,57 @@ std::string rpad(const std::string& s, std::size_t w) {
 
 // ------------------------------------------------------------------ JSON --
 
-class Json {
- public:
-  Json& key(std::string_view k) {
-    sep();
-    quote(k);
-    out_ += ": ";
-    after_key_ = true;
-    return *this;
-  }
-  Json& open(char c) {
-    sep();
-    out_ += c;
-    first_.push_back(true);
-    return *this;
-  }
-  Json& close(char c) {
-    const bool empty = first_.back();
-    first_.pop_back();
-    if (!empty) newline();
-    out_ += c;
-    return *this;
-  }
-  Json& str(std::string_view s) { return raw([&] { quote(s); }); }
-  Json& uint(std::uint64_t v) { return raw([&] { out_ += std::to_string(v); }); }
-  Json& real(double v) { return raw([&] { out_ += fmt("%.6g", v); }); }
-  Json& boolean(bool b) { return raw([&] { out_ += b ? "true" : "false"; }); }
-  Json& null() { return raw([&] { out_ += "null"; }); }
-  Json& opt(const std::optional<std::uint64_t>& v) { return v ? uint(*v) : null(); }
-  std::string done() { return out_ + "\n"; }
+using Json = nlohmann::ordered_json;  // keys in the documented order
 
- private:
-  template <class F>
-  Json& raw(F f) {
-    sep();
-    f();
-    return *this;
-  }
-  void newline() {
-    out_ += '\n';
-    out_.append(2 * first_.size(), ' ');
-  }
-  // Before a value or key: a comma and a new line inside containers, except
-  // right after a key.
-  void sep() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (first_.empty()) return;
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-    newline();
-  }
-  void quote(std::string_view s) {
-    out_ += '"';
-    for (const char c : s) {
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) out_ += uescape(c);
-          else out_ += c;
-      }
-    }
-    out_ += '"';
-  }
-  static std::string uescape(char c) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    return buf;
-  }
-  std::string out_;
-  std::vector<bool> first_;
-  bool after_key_ = false;
-};
+template <class T>
+Json opt(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
 
-void json_list(Json& j, const core::PeerList& l, bool endpoint) {
-  j.open('{');
-  j.key("exact").boolean(l.exact);
-  j.key("max_error").uint(l.max_error);
-  j.key("counted").uint(l.counted);
-  j.key("peers").open('[');
+Json json_list(const core::PeerList& l, bool endpoint) {
+  Json peers = Json::array();
   for (const auto& p : l.top) {
-    j.open('{');
-    j.key("address").str(core::format_address(p.key));
-    j.key("family").str(p.key.family == AF_INET6 ? "ipv6" : "ipv4");
+    Json j;
+    j["address"] = core::format_address(p.key);
+    j["family"] = p.key.family == AF_INET6 ? "ipv6" : "ipv4";
     if (endpoint) {
-      j.key("port").uint(p.key.port);
-      j.key("endpoint").str(core::format_endpoint(p.key));
+      j["port"] = p.key.port;
+      j["endpoint"] = core::format_endpoint(p.key);
     }
-    j.key("count").uint(p.count);
-    j.key("error").uint(p.error);
-    j.close('}');
+    j["count"] = p.count;
+    j["error"] = p.error;
+    peers.push_back(std::move(j));
   }
-  j.close(']');
-  j.close('}');
+  Json j;
+  j["exact"] = l.exact;
+  j["max_error"] = l.max_error;
+  j["counted"] = l.counted;
+  j["peers"] = std::move(peers);
+  return j;
+}
+
+Json json_list(const std::optional<core::PeerList>& l, bool endpoint) {
+  return l ? json_list(*l, endpoint) : Json(nullptr);
+}
+
+Json json_sizing(const std::optional<core::Sizing>& sz, const Report& r) {
+  if (!sz) return nullptr;
+  Json j;
+  j["need"] = sz->need;
+  j["from_peak"] = opt(sz->from_peak);
+  j["from_rate"] = opt(sz->from_rate);
+  j["hold_seconds"] = sz->hold_seconds;
+  j["headroom"] = sz->headroom;
+  j["nf_conntrack_max"] = sz->max;
+  j["nf_conntrack_buckets"] = sz->buckets;
+  j["entry_bytes"] = sz->entry_bytes;
+  j["entry_bytes_source"] = sz->entry_bytes_assumed ? Json(nullptr) : Json(r.entry_bytes_source);
+  j["entries_memory_bytes"] = sz->entries_memory;
+  j["buckets_memory_bytes"] = sz->buckets_memory;
+  j["current_max"] = opt(sz->current_max);
+  j["current_buckets"] = opt(sz->current_buckets);
+  j["max_too_small"] = sz->max_too_small;
+  return j;
 }
 
 // ------------------------------------------------------------------ text --
@@ -318,99 +273,274 @@ std::string_view severity_name(Severity s) {
   return "info";
 }
 
-std::vector<Finding> findings(const Report& r) {
-  std::vector<Finding> out;
-  const core::Snapshot& s = r.snapshot;
+namespace {
 
-  if (const auto pct = fill_percent(s); pct && *pct >= 80) {
-    out.push_back({"table_full", *pct >= 95 ? Severity::Critical : Severity::Warning,
-                   "The table is " + fmt("%.1f", *pct) + " % full (" + num(*s.entries) + " of " +
-                       num(*s.max_entries) +
-                       " entries). When it is full, a packet that needs a new entry is dropped: new "
-                       "connections fail silently (kernel log: \"nf_conntrack: table full, dropping packet\")."});
+// What the rules judge from: the report, its drop causes and its sizing.
+struct Ctx {
+  const Report& r;
+  std::vector<core::DropFinding> drops;
+  std::optional<core::Sizing> size;
+};
+
+struct Judged {
+  Severity severity;
+  std::string message;
+};
+
+Severity from_cause(core::CauseSeverity s) {
+  switch (s) {
+    case core::CauseSeverity::Critical: return Severity::Critical;
+    case core::CauseSeverity::Warning: return Severity::Warning;
+    case core::CauseSeverity::Info: return Severity::Info;
   }
+  return Severity::Info;
+}
 
-  const std::string over = " in " + fmt("%.1f", r.interval_seconds) + " s";
-  auto per_s = [&](std::uint64_t d) {
-    return r.interval_seconds > 0 ? " (" + rate(static_cast<double>(d) / r.interval_seconds) + ")" : std::string();
+core::DropInputs drop_inputs(const Report& r) {
+  core::DropInputs in;
+  in.drop = delta(r, Counter::Drop);
+  in.early_drop = delta(r, Counter::EarlyDrop);
+  in.insert_failed = delta(r, Counter::InsertFailed);
+  in.clash_resolve = delta(r, Counter::ClashResolve);
+  in.chaintoolong = delta(r, Counter::ChainTooLong);
+  in.invalid = delta(r, Counter::Invalid);
+  in.fill_percent = fill_percent(r.snapshot);
+  in.seconds = r.interval_seconds;
+  return in;
+}
+
+// A drop cause as a finding: the one sentence, then the numbers.
+template <core::DropCause kCause>
+std::optional<Judged> drop_cause(const Ctx& c) {
+  for (const auto& d : c.drops)
+    if (d.cause == kCause)
+      return Judged{from_cause(d.severity), std::string(core::drop_cause_text(kCause).sentence) + " " + d.detail +
+                                                " Check with `conntrack -S`."};
+  return std::nullopt;
+}
+
+std::optional<Judged> table_full(const Ctx& c) {
+  const core::Snapshot& s = c.r.snapshot;
+  const auto pct = fill_percent(s);
+  if (!pct || *pct < 80) return std::nullopt;
+  return Judged{*pct >= 95 ? Severity::Critical : Severity::Warning,
+                "The table is " + fmt("%.1f", *pct) + " % full (" + num(*s.entries) + " of " + num(*s.max_entries) +
+                    " entries). When it is full, a packet that needs a new entry is dropped: new connections fail "
+                    "silently (kernel log: \"nf_conntrack: table full, dropping packet\")."};
+}
+
+std::optional<Judged> drops_in_the_past(const Ctx& c) {
+  if (c.r.first_counters) return std::nullopt;
+  const auto& t = c.r.snapshot.counters;
+  const auto drop = counter(t, Counter::Drop).value_or(0);
+  const auto failed = counter(t, Counter::InsertFailed).value_or(0);
+  if (drop == 0 && failed == 0) return std::nullopt;
+  return Judged{Severity::Info, "drop is " + num(drop) + " and insert_failed is " + num(failed) +
+                                    " since conntrack started in this namespace. Are they still rising, and why? Run "
+                                    "`ctwatch --interval 10`: it names the cause (table full, insert clashes, hash "
+                                    "chains too long)."};
+}
+
+std::optional<Judged> unreplied(const Ctx& c) {
+  if (!c.r.census || c.r.census->entries == 0) return std::nullopt;
+  const core::Census& cs = *c.r.census;
+  std::uint64_t n = 0;
+  std::vector<std::pair<std::uint64_t, std::string>> per;
+  for (std::size_t i = 0; i < core::kL4Count; ++i) {
+    n += cs.unreplied[i];
+    if (cs.unreplied[i]) per.emplace_back(cs.unreplied[i], std::string(core::l4_name(static_cast<core::L4>(i))));
+  }
+  if (n == 0 || 4 * n < cs.entries) return std::nullopt;  // under 25 %
+  std::stable_sort(per.begin(), per.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string by;
+  for (const auto& [k, name] : per) by += (by.empty() ? "" : ", ") + name + " " + num(k);
+  std::string who;
+  if (cs.top_peers) {
+    const std::string src = top_of(cs.top_peers->unreplied_sources, false);
+    const std::string dst = top_of(cs.top_peers->unreplied_destinations, true);
+    if (!src.empty()) who = " Top unreplied source: " + src + "; top destination: " + dst + ".";
+  }
+  const double share = 100.0 * static_cast<double>(n) / static_cast<double>(cs.entries);
+  const auto pct = fill_percent(c.r.snapshot);
+  return Judged{pct && *pct >= 50 ? Severity::Warning : Severity::Info,
+                fmt("%.0f", share) + " % of the entries (" + num(n) + " of " + num(cs.entries) +
+                    ") are unreplied: no packet came back (" + by + ")." + who +
+                    " A SYN flood, a scan, or traffic to a dead backend or an unanswered UDP service? Unreplied "
+                    "entries are not assured, so early drop can evict them when the table is full."};
+}
+
+std::optional<Judged> time_wait(const Ctx& c) {
+  if (!c.r.census || c.r.census->entries == 0) return std::nullopt;
+  const auto& cs = *c.r.census;
+  const std::uint64_t tw = cs.tcp_states[core::kTcpTimeWait];
+  if (tw == 0 || 2 * tw < cs.entries) return std::nullopt;
+  const double share = 100.0 * static_cast<double>(tw) / static_cast<double>(cs.entries);
+  std::string who;
+  if (cs.top_peers) {
+    const std::string src = top_of(cs.top_peers->time_wait_sources, false);
+    const std::string dst = top_of(cs.top_peers->time_wait_destinations, true);
+    if (!src.empty()) who = " Top TIME_WAIT source: " + src + "; top destination: " + dst + ".";
+  }
+  const auto tw_timeout = c.r.snapshot.tunable(Tunable::TcpTimeoutTimeWait);
+  const auto pct = fill_percent(c.r.snapshot);
+  return Judged{pct && *pct >= 50 ? Severity::Warning : Severity::Info,
+                fmt("%.0f", share) + " % of the entries (" + num(tw) + " of " + num(cs.entries) +
+                    ") are TCP TIME_WAIT: connections closed in the last " +
+                    (tw_timeout ? num(*tw_timeout) + " s" : std::string("nf_conntrack_tcp_timeout_time_wait")) + "." +
+                    who +
+                    " A client without connection pooling? Consider pooling, or lowering "
+                    "net.netfilter.nf_conntrack_tcp_timeout_time_wait."};
+}
+
+std::optional<Judged> max_too_small(const Ctx& c) {
+  if (!c.size || !c.size->max_too_small || c.r.plan_rate) return std::nullopt;
+  return Judged{Severity::Info, std::string(core::kMaxTooSmallSentence) + " Need " + num(c.size->need) +
+                                    " entries, x" + fmt("%g", c.size->headroom) + " = " + num(c.size->max) +
+                                    " recommended; nf_conntrack_max is " + num(*c.size->current_max) +
+                                    ". `ctwatch --sysctl` prints the settings."};
+}
+
+std::optional<Judged> default_max(const Ctx& c) {
+  const auto& m = c.r.snapshot.max_entries;
+  if (!m || *m != kDefaultMax) return std::nullopt;
+  return Judged{Severity::Info,
+                "nf_conntrack_max is 262144, the kernel's default for a 64-bit machine with more than 4 GiB of RAM: "
+                "is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from the expected connection "
+                "rate and the timeouts that keep entries (see Sizing; `ctwatch --rate N/s` plans without a table)."};
+}
+
+std::optional<Judged> tcp_tw_reuse(const Ctx& c) {
+  const auto reuse = c.r.snapshot.tunable(Tunable::TcpTwReuse);
+  if (!reuse || *reuse != 1) return std::nullopt;
+  return Judged{Severity::Warning,
+                "net.ipv4.tcp_tw_reuse is 1: new outgoing connections may reuse the port of a socket still in "
+                "TIME_WAIT. That does not shrink the conntrack table (conntrack keeps its own TIME_WAIT entry); a SYN "
+                "on that entry makes conntrack kill and re-create it, and a stateful firewall on the path that still "
+                "holds the old connection may drop the new SYN. The default is 2 (loopback only)."};
+}
+
+struct Rule {
+  FindingRule info;
+  std::optional<Judged> (*judge)(const Ctx&);
+};
+
+// The findings table: one row per finding, in the order ties are listed.
+const std::vector<Rule>& rules() {
+  static const std::vector<Rule> kRules{
+      {{"table_full", "entries >= 80 % of nf_conntrack_max (critical >= 95 %)"}, table_full},
+      {{std::string_view(core::drop_cause_text(core::DropCause::TableFull).id),
+        "--interval: drop rose beyond the unresolved clashes (critical), or early_drop rose (warning)"},
+       drop_cause<core::DropCause::TableFull>},
+      {{std::string_view(core::drop_cause_text(core::DropCause::InsertClash).id),
+        "--interval: insert_failed rose beyond chaintoolong (warning; info on kernels without clash_resolve)"},
+       drop_cause<core::DropCause::InsertClash>},
+      {{std::string_view(core::drop_cause_text(core::DropCause::ChainTooLong).id),
+        "--interval: chaintoolong rose (kernel >= 5.15)"},
+       drop_cause<core::DropCause::ChainTooLong>},
+      {{std::string_view(core::drop_cause_text(core::DropCause::Invalid).id), "--interval: invalid rose (info)"},
+       drop_cause<core::DropCause::Invalid>},
+      {{"drops_in_the_past", "no --interval, drop or insert_failed > 0 (info)"}, drops_in_the_past},
+      {{"unreplied", "unreplied entries >= 25 % of the census (warning when >= 50 % full)"}, unreplied},
+      {{"time_wait", "TCP TIME_WAIT >= 50 % of the census (warning when >= 50 % full)"}, time_wait},
+      {{"max_too_small", "observed peak (or insert rate x TIME_WAIT timeout) x 2 > nf_conntrack_max (info)"},
+       max_too_small},
+      {{"default_max", "nf_conntrack_max = 262144, the kernel default (info)"}, default_max},
+      {{"tcp_tw_reuse", "net.ipv4.tcp_tw_reuse = 1 (warning)"}, tcp_tw_reuse},
   };
-  if (const auto d = delta(r, Counter::Drop); d && *d > 0) {
-    out.push_back({"drop_rising", Severity::Critical,
-                   "drop rose by " + num(*d) + over + per_s(*d) +
-                       ": new connections are being silently dropped — check with `conntrack -S`. The kernel "
-                       "counts drop when a packet needs a new entry and none can be made: the table is full "
-                       "and early drop found no unassured entry to evict (or an insert clash could not be "
-                       "resolved: then insert_failed rises too)."});
-  }
-  if (const auto d = delta(r, Counter::InsertFailed); d && *d > 0) {
-    out.push_back({"insert_failed_rising", Severity::Warning,
-                   "insert_failed rose by " + num(*d) + over + per_s(*d) +
-                       ": new entries clashed with an existing entry for the same tuple (for example two "
-                       "packets of a new UDP flow racing on two CPUs, or NAT picking a taken tuple) and could "
-                       "not be merged, or met an over-long hash chain (chaintoolong); those packets are "
-                       "dropped — check with `conntrack -S`."});
-  }
-  if (const auto d = delta(r, Counter::EarlyDrop); d && *d > 0) {
-    out.push_back({"early_drop_rising", Severity::Warning,
-                   "early_drop rose by " + num(*d) + over + per_s(*d) +
-                       ": the table was full, and the kernel evicted entries not yet assured (no reply "
-                       "seen, or not fully established) to make room for new ones."});
-  }
-  if (!r.first_counters) {
-    const auto drop = counter(s.counters, Counter::Drop).value_or(0);
-    const auto failed = counter(s.counters, Counter::InsertFailed).value_or(0);
-    if (drop > 0 || failed > 0)
-      out.push_back({"drops_in_the_past", Severity::Info,
-                     "drop is " + num(drop) + " and insert_failed is " + num(failed) +
-                         " since conntrack started in this namespace. Are they still rising? Run "
-                         "`ctwatch --interval 10` (or watch `conntrack -S`)."});
-  }
+  return kRules;
+}
 
-  if (r.census && r.census->entries > 0) {
-    const auto& c = *r.census;
-    const std::uint64_t tw = c.tcp_states[core::kTcpTimeWait];
-    if (2 * tw >= c.entries && tw > 0) {
-      const double share = 100.0 * static_cast<double>(tw) / static_cast<double>(c.entries);
-      std::string who;
-      if (c.top_peers) {
-        const std::string src = top_of(c.top_peers->time_wait_sources, false);
-        const std::string dst = top_of(c.top_peers->time_wait_destinations, true);
-        if (!src.empty()) who = " Top TIME_WAIT source: " + src + "; top destination: " + dst + ".";
-      }
-      const auto tw_timeout = s.tunable(Tunable::TcpTimeoutTimeWait);
-      const auto pct = fill_percent(s);
-      out.push_back({"time_wait", pct && *pct >= 50 ? Severity::Warning : Severity::Info,
-                     fmt("%.0f", share) + " % of the entries (" + num(tw) + " of " + num(c.entries) +
-                         ") are TCP TIME_WAIT: connections closed in the last " +
-                         (tw_timeout ? num(*tw_timeout) + " s" : std::string("nf_conntrack_tcp_timeout_time_wait")) +
-                         "." + who +
-                         " A client without connection pooling? Consider pooling, or lowering "
-                         "net.netfilter.nf_conntrack_tcp_timeout_time_wait."});
-    }
-  }
+}  // namespace
 
-  if (s.max_entries && *s.max_entries == kDefaultMax) {
-    out.push_back({"default_max", Severity::Info,
-                   "nf_conntrack_max is 262144, the kernel's default for a 64-bit machine with more than "
-                   "4 GiB of RAM: is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from "
-                   "the expected connection rate and the timeouts that keep entries."});
+const std::vector<FindingRule>& finding_rules() {
+  static const std::vector<FindingRule> kInfo = [] {
+    std::vector<FindingRule> v;
+    for (const auto& r : rules()) v.push_back(r.info);
+    return v;
+  }();
+  return kInfo;
+}
+
+std::optional<core::Sizing> sizing(const Report& r) {
+  core::SizingInputs in;
+  const core::Snapshot& s = r.snapshot;
+  if (r.plan_rate) {
+    in.insert_rate = r.plan_rate;
+  } else {
+    in.peak_entries = r.peak_entries ? r.peak_entries : s.entries;
+    if (const auto d = delta(r, Counter::Insert); d && r.interval_seconds > 0)
+      in.insert_rate = static_cast<double>(*d) / r.interval_seconds;
+    in.current_max = s.max_entries;
+    in.current_buckets = s.tunable(Tunable::Buckets);
   }
-  if (const auto reuse = s.tunable(Tunable::TcpTwReuse); reuse && *reuse == 1) {
-    out.push_back({"tcp_tw_reuse", Severity::Warning,
-                   "net.ipv4.tcp_tw_reuse is 1: new outgoing connections may reuse the port of a socket "
-                   "still in TIME_WAIT. That does not shrink the conntrack table (conntrack keeps its own "
-                   "TIME_WAIT entry); a SYN on that entry makes conntrack kill and re-create it, and a "
-                   "stateful firewall on the path that still holds the old connection may drop the new SYN. "
-                   "The default is 2 (loopback only)."});
-  }
+  if (r.hold_seconds) in.hold_seconds = r.hold_seconds;
+  else if (const auto tw = s.tunable(Tunable::TcpTimeoutTimeWait)) in.hold_seconds = static_cast<double>(*tw);
+  in.entry_bytes = r.entry_bytes;
+  return core::recommend(in);
+}
+
+std::vector<Finding> findings(const Report& r) {
+  const Ctx c{r, core::classify_drops(drop_inputs(r)), sizing(r)};
+  std::vector<Finding> out;
+  for (const auto& rule : rules())
+    if (auto j = rule.judge(c)) out.push_back({std::string(rule.info.id), j->severity, std::move(j->message)});
   std::stable_sort(out.begin(), out.end(),
                    [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
   return out;
 }
 
+std::string render_sysctl(const Report& r) {
+  const auto sz = sizing(r);
+  return sz ? core::sysctl_snippet(*sz) : std::string();
+}
+
+namespace {
+
+std::string text_sizing(const Report& r) {
+  const auto sz = sizing(r);
+  if (!sz) return "";
+  std::string head = "need " + num(sz->need) + " entries";
+  std::vector<std::string> why;
+  if (sz->from_peak) why.push_back("peak seen " + num(*sz->from_peak));
+  if (sz->from_rate)
+    why.push_back("insert rate x " + fmt("%g", sz->hold_seconds) + " s held = " + num(*sz->from_rate));
+  else if (!r.plan_rate)
+    why.push_back("no insert rate: use --interval");
+  if (!why.empty()) {
+    head += " (";
+    for (std::size_t i = 0; i < why.size(); ++i) head += (i ? ", " : "") + why[i];
+    head += ")";
+  }
+  std::string out = "\nSizing      " + wrap(head, 12, 12);
+  out += "\n            " +
+         wrap_items({"recommended nf_conntrack_max " + num(sz->max) + " (x" + fmt("%g", sz->headroom) + " headroom)",
+                     "nf_conntrack_buckets " + num(sz->buckets)},
+                    12, 12) +
+         "\n";
+  out += "            " +
+         wrap("memory: " + core::format_bytes(sz->entries_memory) + " of entries when full (" + num(sz->entry_bytes) +
+                  " B each, " + (sz->entry_bytes_assumed ? std::string("assumed: no slab size readable") : r.entry_bytes_source) +
+                  ") + " + core::format_bytes(sz->buckets_memory) + " of buckets",
+              12, 12) +
+         "\n";
+  if (sz->current_max)
+    out += "            now nf_conntrack_max " + num(*sz->current_max) +
+           (sz->current_buckets ? ", nf_conntrack_buckets " + num(*sz->current_buckets) : std::string()) +
+           (sz->max_too_small ? ": too small" : ": enough") + "\n";
+  out += "            (`ctwatch --sysctl` prints a sysctl.d snippet)\n";
+  return out;
+}
+
+}  // namespace
+
 std::string render_text(const Report& r, const std::vector<Finding>& fs) {
   const core::Snapshot& s = r.snapshot;
   std::string out;
+  if (r.plan_rate) {
+    out += "ctwatch: capacity plan for " + fmt("%g", *r.plan_rate) + " new connections/s (no live table)\n";
+    out += text_sizing(r);
+    return out;
+  }
   out += r.netns.empty() ? "ctwatch: conntrack in this network namespace\n"
                          : "ctwatch: conntrack in network namespace " + r.netns +
                                (r.netns_path != r.netns ? " (" + r.netns_path + ")" : "") + "\n";
@@ -440,6 +570,12 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
     };
     out += "TCP states  " + list(states) + "\n";
     out += "Protocols   " + list(protos) + "\n";
+    std::vector<std::string> status;
+    for (std::size_t i = 0; i < core::kL4Count; ++i)
+      if (c.protocols[i])
+        status.push_back(std::string(core::l4_name(static_cast<core::L4>(i))) + " " + num(c.assured[i]) + " assured/" +
+                         num(c.unreplied[i]) + " unreplied");
+    out += "Status      " + (status.empty() ? std::string("none") : wrap_items(status, 12, 12)) + "\n";
     out += "            (census: " + num(c.entries) + " entries walked in " + seconds(r.census_seconds) + ")\n";
   }
 
@@ -468,6 +604,9 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
     if (tp.time_wait_sources)
       text_peers(out, "Top " + num(tp.n) + " in TIME_WAIT", tp.time_wait_sources, tp.time_wait_destinations,
                  tp.capacity);
+    if (tp.unreplied_sources)
+      text_peers(out, "Top " + num(tp.n) + " unreplied (no reply seen)", tp.unreplied_sources,
+                 tp.unreplied_destinations, tp.capacity);
   }
 
   std::vector<std::string> tuning;
@@ -475,6 +614,8 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
   for (const auto& t : kTunables)
     if (const auto v = s.tunable(t.t)) tuning.push_back(std::string(t.name) + " " + num(*v) + t.unit);
   out += "\nTuning      " + (tuning.empty() ? std::string("unknown") : wrap_items(tuning, 12, 12)) + "\n";
+
+  out += text_sizing(r);
 
   out += "\nFindings";
   if (fs.empty()) out += "    none: the table has room and no drops are counted\n";
@@ -491,95 +632,83 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
 std::string render_json(const Report& r, const std::vector<Finding>& fs) {
   const core::Snapshot& s = r.snapshot;
   Json j;
-  j.open('{');
-  j.key("version").uint(1);
-  j.key("namespace");
-  if (r.netns.empty()) {
-    j.null();
-  } else {
-    j.open('{');
-    j.key("name").str(r.netns);
-    j.key("path").str(r.netns_path);
-    j.close('}');
+  j["version"] = kJsonVersion;
+  j["mode"] = r.plan_rate ? "plan" : "table";
+  if (r.plan_rate) {
+    j["rate_per_second"] = *r.plan_rate;
+    j["sizing"] = json_sizing(sizing(r), r);
+    return j.dump(2) + "\n";
   }
-  j.key("table").open('{');
-  j.key("entries").opt(s.entries);
-  j.key("max").opt(s.max_entries);
-  if (const auto pct = fill_percent(s)) j.key("fill_percent").real(*pct);
-  else j.key("fill_percent").null();
-  j.key("buckets").opt(s.tunable(Tunable::Buckets));
-  j.close('}');
+  j["namespace"] = r.netns.empty() ? Json(nullptr) : Json{{"name", r.netns}, {"path", r.netns_path}};
+  Json table;
+  table["entries"] = opt(s.entries);
+  table["max"] = opt(s.max_entries);
+  table["fill_percent"] = opt(fill_percent(s));
+  table["buckets"] = opt(s.tunable(Tunable::Buckets));
+  table["peak"] = opt(r.peak_entries);
+  j["table"] = std::move(table);
 
-  j.key("census");
   if (r.census) {
     const core::Census& c = *r.census;
-    j.open('{');
-    j.key("entries").uint(c.entries);
-    j.key("seconds").real(r.census_seconds);
-    j.key("tcp_states").open('{');
-    for (std::size_t i = 0; i < core::kTcpStateCount; ++i) j.key(core::tcp_state_name(i)).uint(c.tcp_states[i]);
-    j.close('}');
-    j.key("protocols").open('{');
-    for (std::size_t i = 0; i < core::kL4Count; ++i)
-      j.key(core::l4_name(static_cast<core::L4>(i))).uint(c.protocols[i]);
-    j.close('}');
-    j.close('}');
+    Json cj;
+    cj["entries"] = c.entries;
+    cj["seconds"] = r.census_seconds;
+    Json states, protos, assured, unrep;
+    for (std::size_t i = 0; i < core::kTcpStateCount; ++i) states[std::string(core::tcp_state_name(i))] = c.tcp_states[i];
+    for (std::size_t i = 0; i < core::kL4Count; ++i) {
+      const std::string name(core::l4_name(static_cast<core::L4>(i)));
+      protos[name] = c.protocols[i];
+      assured[name] = c.assured[i];
+      unrep[name] = c.unreplied[i];
+    }
+    cj["tcp_states"] = std::move(states);
+    cj["protocols"] = std::move(protos);
+    cj["assured"] = std::move(assured);
+    cj["unreplied"] = std::move(unrep);
+    j["census"] = std::move(cj);
   } else {
-    j.null();
+    j["census"] = nullptr;
   }
 
-  j.key("interval_seconds");
-  if (r.first_counters) j.real(r.interval_seconds);
-  else j.null();
-  j.key("counters").open('{');
+  j["interval_seconds"] = r.first_counters ? Json(r.interval_seconds) : Json(nullptr);
+  Json counters;
   for (const Counter c : kCounterOrder) {
-    j.key(core::counter_name(c)).open('{');
-    j.key("total").opt(counter(s.counters, c));
     const auto d = delta(r, c);
-    j.key("delta").opt(d);
-    if (d && r.interval_seconds > 0) j.key("per_second").real(static_cast<double>(*d) / r.interval_seconds);
-    else j.key("per_second").null();
-    j.close('}');
+    Json cj;
+    cj["total"] = opt(counter(s.counters, c));
+    cj["delta"] = opt(d);
+    cj["per_second"] = d && r.interval_seconds > 0 ? Json(static_cast<double>(*d) / r.interval_seconds) : Json(nullptr);
+    counters[std::string(core::counter_name(c))] = std::move(cj);
   }
-  j.close('}');
+  j["counters"] = std::move(counters);
 
-  j.key("top");
   if (r.top > 0 && r.census && r.census->top_peers) {
     const core::TopPeers& tp = *r.census->top_peers;
-    j.open('{');
-    j.key("n").uint(tp.n);
-    j.key("capacity").uint(tp.capacity);
-    j.key("sources");
-    json_list(j, tp.sources, false);
-    j.key("destinations");
-    json_list(j, tp.destinations, true);
-    j.key("time_wait_sources");
-    if (tp.time_wait_sources) json_list(j, *tp.time_wait_sources, false);
-    else j.null();
-    j.key("time_wait_destinations");
-    if (tp.time_wait_destinations) json_list(j, *tp.time_wait_destinations, true);
-    else j.null();
-    j.close('}');
+    Json t;
+    t["n"] = tp.n;
+    t["capacity"] = tp.capacity;
+    t["sources"] = json_list(tp.sources, false);
+    t["destinations"] = json_list(tp.destinations, true);
+    t["time_wait_sources"] = json_list(tp.time_wait_sources, false);
+    t["time_wait_destinations"] = json_list(tp.time_wait_destinations, true);
+    t["unreplied_sources"] = json_list(tp.unreplied_sources, false);
+    t["unreplied_destinations"] = json_list(tp.unreplied_destinations, true);
+    j["top"] = std::move(t);
   } else {
-    j.null();
+    j["top"] = nullptr;
   }
 
-  j.key("tuning").open('{');
-  j.key("nf_conntrack_max").opt(s.max_entries);
-  for (const auto& t : kTunables) j.key(t.name).opt(s.tunable(t.t));
-  j.close('}');
+  Json tuning;
+  tuning["nf_conntrack_max"] = opt(s.max_entries);
+  for (const auto& t : kTunables) tuning[t.name] = opt(s.tunable(t.t));
+  j["tuning"] = std::move(tuning);
+  j["sizing"] = json_sizing(sizing(r), r);
 
-  j.key("findings").open('[');
-  for (const auto& f : fs) {
-    j.open('{');
-    j.key("id").str(f.id);
-    j.key("severity").str(severity_name(f.severity));
-    j.key("message").str(f.message);
-    j.close('}');
-  }
-  j.close(']');
-  j.close('}');
-  return j.done();
+  Json f = Json::array();
+  for (const auto& x : fs)
+    f.push_back(Json{{"id", x.id}, {"severity", std::string(severity_name(x.severity))}, {"message", x.message}});
+  j["findings"] = std::move(f);
+  return j.dump(2) + "\n";
 }
 
 std::string explain(const core::Error& e, Stage stage, const std::string& netns_path) {

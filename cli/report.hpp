@@ -13,6 +13,8 @@
 
 #include "core/census.hpp"
 #include "core/counters.hpp"
+#include "core/drop_causes.hpp"
+#include "core/sizing.hpp"
 #include "core/result.hpp"
 #include "core/snapshot.hpp"
 
@@ -29,7 +31,23 @@ struct Report {
   std::optional<core::Census> census;  // with top_peers when --top > 0
   double census_seconds = 0;           // wall time of the dump
   std::size_t top = 0;
+  // Largest entry count seen (both samples and the census); the sizing's peak.
+  std::optional<std::uint64_t> peak_entries;
+  // Per-entry kernel memory: the nf_conntrack slab's object, and where it
+  // was read ("/sys/kernel/slab/nf_conntrack/slab_size", ...).
+  std::optional<std::uint64_t> entry_bytes;
+  std::string entry_bytes_source;
+  std::optional<double> hold_seconds;  // --hold; default the TIME_WAIT timeout
+  std::optional<double> plan_rate;     // --rate: planning, no live table
 };
+
+// The JSON schema's version: 2 added the status census, the unreplied peer
+// lists, sizing and mode, and replaced the drop findings by drop causes.
+inline constexpr int kJsonVersion = 2;
+
+// The sizing for this report: the observed peak and, with --interval, the
+// insert rate; or --rate. nullopt when there is nothing to size from.
+std::optional<core::Sizing> sizing(const Report& r);
 
 enum class Severity { Critical, Warning, Info };
 std::string_view severity_name(Severity s);  // "critical", "warning", "info"
@@ -40,14 +58,23 @@ struct Finding {
   std::string message;
 };
 
-// The table is full >= 80 % (critical >= 95 %); drop, insert_failed or
-// early_drop rose during --interval; without --interval, drop or
-// insert_failed are non-zero; TIME_WAIT >= 50 % of the census; max is still
-// the kernel default 262144; tcp_tw_reuse = 1. Most serious first.
+// One rule of the findings table: its id, the condition in words (as in
+// ctwatch(1)), and the judge that gives severity and message when the
+// condition holds. Drop causes' messages start with core::drop_cause_text's
+// sentence, the one the alerts and runbooks use.
+struct FindingRule {
+  std::string_view id;
+  std::string_view condition;
+};
+const std::vector<FindingRule>& finding_rules();
+
+// Every rule of finding_rules() that holds, most serious first.
 std::vector<Finding> findings(const Report& r);
 
 std::string render_text(const Report& r, const std::vector<Finding>& f);
 std::string render_json(const Report& r, const std::vector<Finding>& f);
+// The sysctl.d snippet of sizing(r); "" when there is nothing to size from.
+std::string render_sysctl(const Report& r);
 
 // Where a failure happened, for the explanation.
 enum class Stage { Open, Stats, Census };

@@ -21,6 +21,9 @@
     timeWaitTimeoutSeconds: 60,
     // ConntrackCensusStale: last census older than this.
     censusStaleSeconds: 900,
+    // ConntrackHashChainsTooLong stays quiet from this fill on (a full table
+    // is the fill alerts' business).
+    chainsFullRatio: 0.9,
 
     // `for` of each alert.
     alertFor: {
@@ -36,6 +39,9 @@
       ConntrackCensusStale: '5m',
       ConntrackNamespaceUnsampled: '5m',
       ConntrackMetricsAbsent: '0m',
+      ConntrackHashChainsTooLong: '0m',
+      ConntrackInsertClashesUnresolved: '0m',
+      ConntrackMaxBelowRecommended: '1h',
     },
 
     // runbook_url of every alert (and the dashboards' runbook links): %s is

@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config            # toolchain
   libmnl-dev libnetfilter-conntrack-dev       # netlink (plugin) and ctwatch-fill
   libboost-test-dev                           # unit and kernel tests
+  nlohmann-json3-dev                          # the CLI's JSON (and its tests)
   collectd-core collectd-dev                  # the daemon and its plugin headers
   libprotobuf-c1 libmicrohttpd12              # write_prometheus's libraries, not pulled by collectd-core
   prometheus prometheus-alertmanager          # promtool, rules and the alerting replay

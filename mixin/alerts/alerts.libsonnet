@@ -19,6 +19,9 @@ local names = [
   'ConntrackCensusStale',
   'ConntrackNamespaceUnsampled',
   'ConntrackMetricsAbsent',
+  'ConntrackHashChainsTooLong',
+  'ConntrackInsertClashesUnresolved',
+  'ConntrackMaxBelowRecommended',
 ];
 
 // Static imports (jsonnet cannot import a computed path).
@@ -35,6 +38,9 @@ local files = {
   ConntrackCensusStale: import 'ConntrackCensusStale.libsonnet',
   ConntrackNamespaceUnsampled: import 'ConntrackNamespaceUnsampled.libsonnet',
   ConntrackMetricsAbsent: import 'ConntrackMetricsAbsent.libsonnet',
+  ConntrackHashChainsTooLong: import 'ConntrackHashChainsTooLong.libsonnet',
+  ConntrackInsertClashesUnresolved: import 'ConntrackInsertClashesUnresolved.libsonnet',
+  ConntrackMaxBelowRecommended: import 'ConntrackMaxBelowRecommended.libsonnet',
 };
 
 // What every alert gets from _config: the selector in its expr and in its

@@ -372,7 +372,7 @@ function(c, runbook)
           type: 'prometheus',
           uid: '${datasource}',
         },
-        description: "Conntrack entries (solid), the peak ctwatch's fast sampler saw between two collectd reads (dotted: a spike between reads shows here), nf_conntrack_max (red dashed) and " + c.fillPagePercentText + ' % of it (orange dotted, the paging threshold). nf_conntrack_max is global: every namespace has its own count but the same limit. Runbook: docs/runbooks/ConntrackTableNearlyFull.md',
+        description: "Conntrack entries (solid), the peak ctwatch's fast sampler saw between two collectd reads (dotted: a spike between reads shows here), nf_conntrack_max (red dashed) and " + c.fillPagePercentText + ' % of it (orange dotted, the paging threshold). nf_conntrack_max is global: every namespace has its own count but the same limit. Runbook: docs/runbooks/ConntrackTableNearlyFull.md Purple: the recommended nf_conntrack_max (ctwatch(1) SIZING: the larger of the last day\'s peak and insert rate x TIME_WAIT timeout, x2, rounded up to 16384); the info alert ConntrackMaxBelowRecommended fires while it is above max for 1h.',
         fieldConfig: {
           defaults: {
             color: {
@@ -504,6 +504,35 @@ function(c, runbook)
                 },
               ],
             },
+            {
+              "matcher": {
+                "id": "byRegexp",
+                "options": ".*recommended.*"
+              },
+              "properties": [
+                {
+                  "id": "color",
+                  "value": {
+                    "fixedColor": "purple",
+                    "mode": "fixed"
+                  }
+                },
+                {
+                  "id": "custom.lineStyle",
+                  "value": {
+                    "dash": [
+                      4,
+                      4
+                    ],
+                    "fill": "dash"
+                  }
+                },
+                {
+                  "id": "custom.fillOpacity",
+                  "value": 0
+                }
+              ]
+            },
           ],
         },
         gridPos: {
@@ -560,6 +589,18 @@ function(c, runbook)
             legendFormat: '{{ctwatch}} ' + c.fillPagePercentText + ' % of max (pages)',
             range: true,
             refId: 'B',
+          },
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "ceil(max by (instance, ctwatch) (max_over_time(collectd_ctwatch_conntrack{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\"peak|entries\"}[1d]) or label_replace(rate(collectd_ctwatch_operations_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"insert\"}[15m]) * ignoring(type) collectd_ctwatch_duration_seconds{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"tcp_timeout_time_wait\"}, \"type\", \"rate\", \"\", \"\")) * 2 / 16384) * 16384",
+            "instant": false,
+            "legendFormat": "{{ctwatch}} recommended (x2 the need)",
+            "range": true,
+            "refId": "C"
           },
         ],
         title: 'Entries vs nf_conntrack_max',
@@ -1626,7 +1667,7 @@ function(c, runbook)
           h: 1,
           w: 24,
           x: 0,
-          y: 47,
+          y: 56,
         },
         id: 15,
         panels: [],
@@ -1674,7 +1715,7 @@ function(c, runbook)
           h: 5,
           w: 5,
           x: 0,
-          y: 48,
+          y: 57,
         },
         id: 16,
         links: [
@@ -1748,7 +1789,7 @@ function(c, runbook)
           h: 5,
           w: 4,
           x: 5,
-          y: 48,
+          y: 57,
         },
         id: 17,
         links: [
@@ -1836,7 +1877,7 @@ function(c, runbook)
           h: 5,
           w: 5,
           x: 9,
-          y: 48,
+          y: 57,
         },
         id: 18,
         links: [
@@ -1930,7 +1971,7 @@ function(c, runbook)
           h: 5,
           w: 5,
           x: 14,
-          y: 48,
+          y: 57,
         },
         id: 19,
         links: [
@@ -2003,7 +2044,7 @@ function(c, runbook)
           h: 5,
           w: 5,
           x: 19,
-          y: 48,
+          y: 57,
         },
         id: 20,
         options: {
@@ -2046,7 +2087,7 @@ function(c, runbook)
           h: 1,
           w: 24,
           x: 0,
-          y: 53,
+          y: 62,
         },
         id: 21,
         panels: [],
@@ -2119,7 +2160,7 @@ function(c, runbook)
           h: 7,
           w: 10,
           x: 0,
-          y: 54,
+          y: 63,
         },
         id: 22,
         links: [
@@ -2224,7 +2265,7 @@ function(c, runbook)
           h: 7,
           w: 9,
           x: 10,
-          y: 54,
+          y: 63,
         },
         id: 23,
         options: {
@@ -2299,7 +2340,7 @@ function(c, runbook)
           h: 7,
           w: 5,
           x: 19,
-          y: 54,
+          y: 63,
         },
         id: 24,
         links: [
@@ -2349,7 +2390,7 @@ function(c, runbook)
           h: 1,
           w: 24,
           x: 0,
-          y: 61,
+          y: 70,
         },
         id: 28,
         panels: [],
@@ -2405,7 +2446,7 @@ function(c, runbook)
           h: 6,
           w: 6,
           x: 0,
-          y: 62,
+          y: 71,
         },
         id: 29,
         links: [
@@ -2498,7 +2539,7 @@ function(c, runbook)
           h: 6,
           w: 6,
           x: 6,
-          y: 62,
+          y: 71,
         },
         id: 30,
         links: [
@@ -2567,7 +2608,7 @@ function(c, runbook)
           h: 6,
           w: 6,
           x: 12,
-          y: 62,
+          y: 71,
         },
         id: 31,
         options: {
@@ -2656,7 +2697,7 @@ function(c, runbook)
           "h": 6,
           "w": 6,
           "x": 18,
-          "y": 62
+          "y": 71
         },
         "id": 32,
         "links": [
@@ -2712,6 +2753,246 @@ function(c, runbook)
         ],
         "title": "Namespaces read / not read, censuses deferred",
         "type": "stat"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "From the census (CTA_STATUS): assured entries (IPS_ASSURED: early drop never evicts them) and unreplied entries (no reply seen, conntrack -L [UNREPLIED]) per protocol. Many unreplied entries: a SYN flood or scan, a dead backend, or an unanswered UDP service (VXLAN, DNS); they are what early drop can evict when the table is full.",
+        "fieldConfig": {
+          "defaults": {
+            "color": {
+              "mode": "palette-classic"
+            },
+            "custom": {
+              "axisBorderShow": false,
+              "axisCenteredZero": false,
+              "axisColorMode": "text",
+              "axisLabel": "",
+              "axisPlacement": "auto",
+              "barAlignment": 0,
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "gradientMode": "none",
+              "hideFrom": {
+                "legend": false,
+                "tooltip": false,
+                "viz": false
+              },
+              "insertNulls": false,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "pointSize": 5,
+              "scaleDistribution": {
+                "type": "linear"
+              },
+              "showPoints": "never",
+              "spanNulls": false,
+              "stacking": {
+                "group": "A",
+                "mode": "none"
+              },
+              "thresholdsStyle": {
+                "mode": "off"
+              }
+            },
+            "mappings": [],
+            "min": 0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "green",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": [
+            {
+              "matcher": {
+                "id": "byRegexp",
+                "options": ".*-unreplied$"
+              },
+              "properties": [
+                {
+                  "id": "custom.lineStyle",
+                  "value": {
+                    "dash": [
+                      10,
+                      10
+                    ],
+                    "fill": "dash"
+                  }
+                }
+              ]
+            }
+          ]
+        },
+        "gridPos": {
+          "h": 9,
+          "w": 12,
+          "x": 0,
+          "y": 47
+        },
+        "id": 33,
+        "options": {
+          "legend": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "displayMode": "table",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "pluginVersion": "10.4.0",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "sum by (type) (collectd_ctwatch_conntrack{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\".*-(assured|unreplied)\"})",
+            "instant": false,
+            "legendFormat": "{{type}}",
+            "range": true,
+            "refId": "A"
+          }
+        ],
+        "title": "Assured and unreplied entries by protocol",
+        "type": "timeseries"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "The original-direction sources holding the most unreplied entries (no reply seen), from the census (TopPeers). One dominant source: a scanner, a SYN flood, or a client retrying a dead backend.",
+        "fieldConfig": {
+          "defaults": {
+            "color": {
+              "mode": "thresholds"
+            },
+            "min": 0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "purple",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 9,
+          "w": 6,
+          "x": 12,
+          "y": 47
+        },
+        "id": 34,
+        "options": {
+          "displayMode": "basic",
+          "orientation": "horizontal",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "fields": "",
+            "values": false
+          },
+          "showUnfilled": true
+        },
+        "pluginVersion": "10.4.0",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "sort_desc(collectd_ctwatch_flow{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\"unreplied-src-.*\"})",
+            "instant": true,
+            "legendFormat": "{{ctwatch}} {{type}}",
+            "range": false,
+            "refId": "A"
+          }
+        ],
+        "title": "Who holds the unreplied entries: top sources",
+        "type": "bargauge"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "The destination address:port pairs with the most unreplied entries: a dead backend, a service that does not answer (UDP), or the target of a flood.",
+        "fieldConfig": {
+          "defaults": {
+            "color": {
+              "mode": "thresholds"
+            },
+            "min": 0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "purple",
+                  "value": null
+                }
+              ]
+            },
+            "unit": "short"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 9,
+          "w": 6,
+          "x": 18,
+          "y": 47
+        },
+        "id": 35,
+        "options": {
+          "displayMode": "basic",
+          "orientation": "horizontal",
+          "reduceOptions": {
+            "calcs": [
+              "lastNotNull"
+            ],
+            "fields": "",
+            "values": false
+          },
+          "showUnfilled": true
+        },
+        "pluginVersion": "10.4.0",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "sort_desc(collectd_ctwatch_flow{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\"unreplied-dst-.*\"})",
+            "instant": true,
+            "legendFormat": "{{ctwatch}} {{type}}",
+            "range": false,
+            "refId": "A"
+          }
+        ],
+        "title": "Who holds the unreplied entries: top destinations",
+        "type": "bargauge"
       },
     ],
     schemaVersion: 39,

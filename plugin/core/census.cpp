@@ -118,6 +118,7 @@ bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
   bool ok = true;
   std::optional<std::uint8_t> proto;
   std::optional<std::uint8_t> state;
+  std::optional<std::uint32_t> status;
   [[maybe_unused]] OrigTuple t;
   ok = for_each_attr(nf->attrs, [&](const Attr& a) {
     if (a.type == CTA_TUPLE_ORIG) {
@@ -127,6 +128,8 @@ bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
       } else {
         proto = tuple_proto(a.payload, ok);
       }
+    } else if (a.type == CTA_STATUS) {
+      status = attr_be32(a.payload);
     } else if (a.type == CTA_PROTOINFO) {
       state = tcp_state(a.payload, ok);
     }
@@ -137,12 +140,18 @@ bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
   }
   ++c.entries;
   const L4 l4 = l4_from_ipproto(*proto);
-  ++c.protocols[static_cast<std::size_t>(l4)];
+  const auto li = static_cast<std::size_t>(l4);
+  ++c.protocols[li];
+  const bool unreplied = status && !(*status & kIpsSeenReply);
+  if (status) {
+    c.assured[li] += (*status & kIpsAssured) ? 1 : 0;
+    c.unreplied[li] += unreplied ? 1 : 0;
+  }
   const bool tcp_state_known = l4 == L4::Tcp && state && *state < kTcpStateCount;
   if (tcp_state_known) ++c.tcp_states[*state];
   if constexpr (kPeers) {
     const bool time_wait = tcp_state_known && *state == kTcpTimeWait;
-    peers->add(t.has_src ? &t.src : nullptr, t.has_dst ? &t.dst : nullptr, time_wait);
+    peers->add(t.has_src ? &t.src : nullptr, t.has_dst ? &t.dst : nullptr, time_wait, unreplied);
   }
   return true;
 }

@@ -20,6 +20,16 @@
 // counted entry adds its source address and destination address:port to the
 // tally, and to the TIME_WAIT lists when it is a TCP entry in TIME_WAIT.
 // Without a tally those attributes are not even visited.
+//
+// Status census: the top-level CTA_STATUS (nla_put_be32 of ct->status in
+// ctnetlink_dump_status(), net/netfilter/nf_conntrack_netlink.c; bits of
+// enum ip_conntrack_status in include/uapi/linux/netfilter/nf_conntrack_common.h)
+// is read in the same walk: an entry is *assured* when IPS_ASSURED (bit 2) is
+// set -- early_drop() and the gc's early drop never evict it -- and
+// *unreplied* when IPS_SEEN_REPLY (bit 1) is clear, what `conntrack -L`
+// shows as [UNREPLIED]. Counted per L4 protocol. An entry without a
+// (well-sized) CTA_STATUS counts in neither. With a tally, unreplied entries
+// also go to its unreplied lists.
 
 #include <array>
 #include <cstdint>
@@ -43,6 +53,8 @@ L4 l4_from_ipproto(std::uint8_t ipproto);
 struct Census {
   std::array<std::uint64_t, kTcpStateCount> tcp_states{};
   std::array<std::uint64_t, kL4Count> protocols{};
+  std::array<std::uint64_t, kL4Count> assured{};    // IPS_ASSURED set, per protocol
+  std::array<std::uint64_t, kL4Count> unreplied{};  // IPS_SEEN_REPLY clear, per protocol
   std::uint64_t entries = 0;     // messages counted
   std::uint64_t malformed = 0;   // messages skipped because a length lied
   std::optional<TopPeers> top_peers;  // set when the census counted peers
@@ -50,6 +62,10 @@ struct Census {
 
 // enum tcp_conntrack: TCP_CONNTRACK_TIME_WAIT.
 inline constexpr std::size_t kTcpTimeWait = 7;
+
+// enum ip_conntrack_status (include/uapi/linux/netfilter/nf_conntrack_common.h).
+inline constexpr std::uint32_t kIpsSeenReply = 1u << 1;  // IPS_SEEN_REPLY_BIT
+inline constexpr std::uint32_t kIpsAssured = 1u << 2;    // IPS_ASSURED_BIT
 
 // Adds one dump message (payload after the nlmsghdr) to the census, and its
 // peers to `peers` when given. Returns false (and counts it in `malformed`)

@@ -65,6 +65,17 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
     for (std::size_t p = 0; p < kL4Count; ++p)
       out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
                           static_cast<double>(cs.census.protocols[p]), iv));
+    // Status census: "<protocol>-assured", "<protocol>-unreplied" as stock
+    // type "conntrack" (entries, value:GAUGE), next to entries/max/peak --
+    // not current_connections: an entry is assured, unreplied or neither, so
+    // under the protocol totals' family they would break
+    // `sum(current_connections) == entries`; and not "count", whose
+    // Prometheus name ends in _count (promtool: reserved for summaries).
+    for (std::size_t p = 0; p < kL4Count; ++p) {
+      const std::string name(l4_name(static_cast<L4>(p)));
+      out.push_back(gauge("conntrack", name + "-assured", static_cast<double>(cs.census.assured[p]), iv));
+      out.push_back(gauge("conntrack", name + "-unreplied", static_cast<double>(cs.census.unreplied[p]), iv));
+    }
     out.push_back(gauge("duration", "census", cs.wall_seconds, iv));
     // Top peers: the set of type_instances follows the table, so series
     // appear and disappear as peers change; collectd's cache expires a
@@ -74,6 +85,13 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
         out.push_back(gauge("flow", "src-" + format_address(p.key), static_cast<double>(p.count), iv));
       for (const PeerCount& p : tp->destinations.top)
         out.push_back(gauge("flow", "dst-" + format_endpoint(p.key), static_cast<double>(p.count), iv));
+      // Who holds the unreplied entries (SYN floods, UDP to dead backends).
+      if (tp->unreplied_sources)
+        for (const PeerCount& p : tp->unreplied_sources->top)
+          out.push_back(gauge("flow", "unreplied-src-" + format_address(p.key), static_cast<double>(p.count), iv));
+      if (tp->unreplied_destinations)
+        for (const PeerCount& p : tp->unreplied_destinations->top)
+          out.push_back(gauge("flow", "unreplied-dst-" + format_endpoint(p.key), static_cast<double>(p.count), iv));
     }
   }
   return out;

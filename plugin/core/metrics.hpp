@@ -11,8 +11,11 @@
 //
 // Top peers (census with TopPeers > 0) become type "flow" (value:GAUGE) with
 // type_instance "src-<address>" and "dst-<address>:<port>" ("dst-[v6]:port"),
-// the N largest of each, sources first, each list in rank order. The longest,
-// an IPv6 endpoint, is 51 characters: far below collectd's 127
+// the N largest of each, sources first, each list in rank order; then the
+// same for unreplied entries ("unreplied-src-...", "unreplied-dst-...").
+// The status census is type "conntrack" with "<protocol>-assured" and
+// "<protocol>-unreplied". The longest, an unreplied IPv6 endpoint, is 61
+// characters: far below collectd's 127
 // (DATA_MAX_NAME_LEN - 1).
 
 #include <cstdint>

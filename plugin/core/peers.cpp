@@ -192,6 +192,10 @@ PeerTally::PeerTally(const PeerOptions& opt, std::uint64_t seed)
     tw_src_.emplace(capacity_of(opt), seed + 2);
     tw_dst_.emplace(capacity_of(opt), seed + 3);
   }
+  if (opt.unreplied) {
+    ur_src_.emplace(capacity_of(opt), seed + 4);
+    ur_dst_.emplace(capacity_of(opt), seed + 5);
+  }
 }
 
 void PeerTally::clear() {
@@ -199,14 +203,20 @@ void PeerTally::clear() {
   dst_.clear();
   if (tw_src_) tw_src_->clear();
   if (tw_dst_) tw_dst_->clear();
+  if (ur_src_) ur_src_->clear();
+  if (ur_dst_) ur_dst_->clear();
 }
 
-void PeerTally::add(const PeerKey* src, const PeerKey* dst, bool time_wait) {
+void PeerTally::add(const PeerKey* src, const PeerKey* dst, bool time_wait, bool unreplied) {
   if (src) src_.add(*src);
   if (dst) dst_.add(*dst);
   if (time_wait && tw_src_) {
     if (src) tw_src_->add(*src);
     if (dst) tw_dst_->add(*dst);
+  }
+  if (unreplied && ur_src_) {
+    if (src) ur_src_->add(*src);
+    if (dst) ur_dst_->add(*dst);
   }
 }
 
@@ -218,6 +228,8 @@ TopPeers PeerTally::top() const {
   t.destinations = list_of(dst_, opt_.top);
   if (tw_src_) t.time_wait_sources = list_of(*tw_src_, opt_.top);
   if (tw_dst_) t.time_wait_destinations = list_of(*tw_dst_, opt_.top);
+  if (ur_src_) t.unreplied_sources = list_of(*ur_src_, opt_.top);
+  if (ur_dst_) t.unreplied_destinations = list_of(*ur_dst_, opt_.top);
   return t;
 }
 

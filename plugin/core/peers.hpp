@@ -179,6 +179,7 @@ struct PeerOptions {
   std::size_t top = 5;        // N: how many of each list to report (0: none)
   std::size_t capacity = 0;   // sketch capacity; 0 = default_peer_capacity(top)
   bool time_wait = false;     // also count TCP TIME_WAIT entries separately (the CLI)
+  bool unreplied = true;      // also count unreplied entries (IPS_SEEN_REPLY clear) separately
 };
 
 // max(4096, 32 * top), at most PeerSketch::kMaxCapacity.
@@ -199,10 +200,13 @@ struct TopPeers {
   PeerList destinations;  // original-direction destination address:port
   std::optional<PeerList> time_wait_sources;       // only with PeerOptions::time_wait
   std::optional<PeerList> time_wait_destinations;
+  std::optional<PeerList> unreplied_sources;       // only with PeerOptions::unreplied
+  std::optional<PeerList> unreplied_destinations;
 };
 
-// The sketches of one census: sources and destinations, and with
-// PeerOptions::time_wait the same for TCP entries in TIME_WAIT. Reused from
+// The sketches of one census: sources and destinations, with
+// PeerOptions::time_wait the same for TCP entries in TIME_WAIT, and with
+// PeerOptions::unreplied (the default) the same for unreplied entries. Reused from
 // census to census (clear()), so a census allocates nothing for peers.
 class PeerTally {
  public:
@@ -210,7 +214,8 @@ class PeerTally {
 
   void clear();
   // One entry; src/dst nullptr when the entry carried no usable address.
-  void add(const PeerKey* src, const PeerKey* dst, bool time_wait);
+  // unreplied: the entry has not seen a reply (IPS_SEEN_REPLY clear).
+  void add(const PeerKey* src, const PeerKey* dst, bool time_wait, bool unreplied = false);
   TopPeers top() const;
 
   const PeerOptions& options() const noexcept { return opt_; }
@@ -221,6 +226,8 @@ class PeerTally {
   PeerSketch dst_;
   std::optional<PeerSketch> tw_src_;
   std::optional<PeerSketch> tw_dst_;
+  std::optional<PeerSketch> ur_src_;
+  std::optional<PeerSketch> ur_dst_;
 };
 
 }  // namespace ctwatch::core

@@ -233,7 +233,13 @@ BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
     BOOST_TEST(d["counters"]["drop"]["delta"].u64() > 0u);
     BOOST_TEST(d["counters"]["drop"]["per_second"].num() > 0.0);
     BOOST_TEST(has_finding(d, "table_full", "critical"));
-    BOOST_TEST(has_finding(d, "drop_rising", "critical"));
+    // The drop cause: a full table (drop rose, no clash to explain it).
+    BOOST_TEST(has_finding(d, "table_full_drops", "critical"));
+    // Sizing: the peak is the max, so with x2 headroom the max is too small.
+    BOOST_TEST(d["sizing"]["from_peak"].u64() == max);
+    BOOST_TEST(d["sizing"]["nf_conntrack_max"].u64() >= 2 * max);
+    BOOST_TEST(d["sizing"]["max_too_small"].boolean);
+    BOOST_TEST(has_finding(d, "max_too_small", "info"));
     BOOST_TEST(d["findings"][0]["severity"].text == "critical");
     // Entries are all ESTABLISHED and assured: nothing to early-drop.
     BOOST_TEST(d["counters"]["early_drop"]["delta"].u64() == 0u);

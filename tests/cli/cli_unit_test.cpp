@@ -9,6 +9,8 @@
 
 #include <cerrno>
 
+#include <set>
+
 #include "boost_test.hpp"
 #include "cli/json.hpp"
 #include "cli/options.hpp"
@@ -169,23 +171,89 @@ BOOST_AUTO_TEST_CASE(rising_counters_over_the_interval) {
   auto r = base_report();
   r.first_counters = r.snapshot.counters;
   r.interval_seconds = 5;
-  BOOST_TEST(!has_finding(cli::findings(r), "drop_rising"));
+  BOOST_TEST(!has_finding(cli::findings(r), "table_full_drops"));
   r.snapshot.counters[idx(Counter::Drop)] = 37;
   r.snapshot.counters[idx(Counter::InsertFailed)] = 2;
   r.snapshot.counters[idx(Counter::EarlyDrop)] = 10;
   const auto fs = cli::findings(r);
-  BOOST_TEST(has_finding(fs, "drop_rising", cli::Severity::Critical));
-  BOOST_TEST(has_finding(fs, "insert_failed_rising", cli::Severity::Warning));
-  BOOST_TEST(has_finding(fs, "early_drop_rising", cli::Severity::Warning));
-  const auto& drop = finding(fs, "drop_rising").message;
-  BOOST_TEST(contains(drop, "rose by 37 in 5.0 s (7.4/s)"));
-  BOOST_TEST(contains(drop, "new connections are being silently dropped"));
+  // 2 of the 37 drops are unresolved clashes (nf_ct_resolve_clash() counts
+  // both); the other 35 are a full table.
+  BOOST_TEST(has_finding(fs, "table_full_drops", cli::Severity::Critical));
+  BOOST_TEST(has_finding(fs, "insert_clashes", cli::Severity::Warning));
+  const auto& drop = finding(fs, "table_full_drops").message;
+  BOOST_TEST(contains(drop, std::string(core::drop_cause_text(core::DropCause::TableFull).sentence)));
+  BOOST_TEST(contains(drop, "drop rose by 37 in 5.0 s (7.4/s)"));
+  BOOST_TEST(contains(drop, "early_drop by 10"));
   BOOST_TEST(contains(drop, "conntrack -S"));
-  BOOST_TEST(contains(drop, "early drop"));
-  BOOST_TEST(contains(finding(fs, "insert_failed_rising").message, "clash"));
-  BOOST_TEST(contains(finding(fs, "early_drop_rising").message, "not yet assured"));
+  BOOST_TEST(contains(finding(fs, "insert_clashes").message, "clash"));
   BOOST_TEST(!has_finding(fs, "drops_in_the_past"));  // with an interval we know better
   BOOST_TEST((fs.front().severity == cli::Severity::Critical));  // most serious first
+}
+
+BOOST_AUTO_TEST_CASE(chains_too_long_is_its_own_cause) {
+  auto r = base_report();
+  r.first_counters = r.snapshot.counters;
+  r.interval_seconds = 10;
+  r.snapshot.counters[idx(Counter::ChainTooLong)] = *r.snapshot.counters[idx(Counter::ChainTooLong)] + 4;
+  r.snapshot.counters[idx(Counter::InsertFailed)] = *r.snapshot.counters[idx(Counter::InsertFailed)] + 4;
+  const auto fs = cli::findings(r);
+  BOOST_TEST(has_finding(fs, "chains_too_long", cli::Severity::Warning));
+  BOOST_TEST(!has_finding(fs, "insert_clashes"));
+  BOOST_TEST(contains(finding(fs, "chains_too_long").message, "Hash chains too long"));
+}
+
+BOOST_AUTO_TEST_CASE(every_rule_has_an_id_and_a_condition) {
+  std::set<std::string> ids;
+  for (const auto& rule : cli::finding_rules()) {
+    BOOST_TEST(!rule.condition.empty());
+    BOOST_TEST(ids.insert(std::string(rule.id)).second, "duplicate id " << rule.id);
+  }
+  BOOST_TEST(ids.count("table_full_drops") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unreplied_entries_are_named) {
+  auto r = base_report();
+  r.census->unreplied[static_cast<std::size_t>(core::L4::Udp)] = 100;
+  r.census->unreplied[static_cast<std::size_t>(core::L4::Tcp)] = 200;
+  const auto fs = cli::findings(r);
+  BOOST_TEST(has_finding(fs, "unreplied", cli::Severity::Info));
+  BOOST_TEST(contains(finding(fs, "unreplied").message, "30 % of the entries (300 of 1000) are unreplied"));
+  BOOST_TEST(contains(finding(fs, "unreplied").message, "tcp 200, udp 100"));
+}
+
+BOOST_AUTO_TEST_CASE(sizing_from_the_peak_and_the_insert_rate) {
+  auto r = base_report();
+  r.first_counters = r.snapshot.counters;
+  r.interval_seconds = 10;
+  r.snapshot.counters[idx(Counter::Insert)] = *r.snapshot.counters[idx(Counter::Insert)] + 25000;  // 2500/s
+  r.entry_bytes = 256;
+  r.entry_bytes_source = "/sys/kernel/slab/nf_conntrack/slab_size";
+  const auto sz = cli::sizing(r);
+  BOOST_REQUIRE(sz.has_value());
+  BOOST_TEST(*sz->from_rate == 300000u);  // 2500/s x 120 s TIME_WAIT
+  BOOST_TEST(sz->max == 606208u);         // 600000 rounded up to 37 x 16384
+  BOOST_TEST(sz->max_too_small);
+  BOOST_TEST(has_finding(cli::findings(r), "max_too_small", cli::Severity::Info));
+  const auto snippet = cli::render_sysctl(r);
+  BOOST_TEST(contains(snippet, "net.netfilter.nf_conntrack_max = 606208"));
+  const auto t = cli::render_text(r, cli::findings(r));
+  BOOST_TEST(contains(t, "Sizing      need 300000 entries"), t);
+  BOOST_TEST(contains(t, "148.0 MiB of entries when full (256 B each"), t);
+}
+
+BOOST_AUTO_TEST_CASE(plan_without_a_table) {
+  cli::Report r;
+  r.plan_rate = 250;
+  r.hold_seconds = 60;
+  const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
+  BOOST_TEST(doc["version"].u64() == 2u);
+  BOOST_TEST(doc["mode"].text == "plan");
+  BOOST_TEST(doc["rate_per_second"].num() == 250.0);
+  BOOST_TEST(doc["sizing"]["from_rate"].u64() == 15000u);
+  BOOST_TEST(doc["sizing"]["nf_conntrack_max"].u64() == 32768u);
+  BOOST_TEST(doc["sizing"]["current_max"].is(Json::Kind::Null));
+  BOOST_TEST(doc["sizing"]["entry_bytes_source"].is(Json::Kind::Null));  // assumed
+  BOOST_TEST(contains(cli::render_text(r, {}), "capacity plan for 250 new connections/s"));
 }
 
 BOOST_AUTO_TEST_CASE(past_drops_without_interval_suggest_one) {
@@ -194,7 +262,7 @@ BOOST_AUTO_TEST_CASE(past_drops_without_interval_suggest_one) {
   const auto fs = cli::findings(r);
   BOOST_TEST(has_finding(fs, "drops_in_the_past", cli::Severity::Info));
   BOOST_TEST(contains(finding(fs, "drops_in_the_past").message, "--interval"));
-  BOOST_TEST(!has_finding(fs, "drop_rising"));
+  BOOST_TEST(!has_finding(fs, "table_full_drops"));
 }
 
 BOOST_AUTO_TEST_CASE(time_wait_half_of_the_table) {
@@ -255,7 +323,10 @@ BOOST_AUTO_TEST_CASE(json_conforms_to_the_schema_and_carries_the_values) {
   BOOST_TEST(doc["top"]["destinations"]["peers"][0]["port"].u64() == 8443u);
   BOOST_TEST(doc["top"]["time_wait_sources"]["counted"].u64() == 300u);
   BOOST_TEST(doc["tuning"]["tcp_tw_reuse"].u64() == 2u);
-  BOOST_TEST(doc["findings"][0]["id"].text == "drop_rising");
+  BOOST_TEST(doc["findings"][0]["id"].text == "table_full_drops");
+  BOOST_TEST(doc["version"].u64() == 2u);
+  BOOST_TEST(doc["census"]["unreplied"]["tcp"].is_uint());
+  BOOST_TEST(doc["sizing"]["nf_conntrack_max"].is_uint());
 }
 
 BOOST_AUTO_TEST_CASE(json_nulls_for_what_is_absent) {
@@ -290,7 +361,8 @@ BOOST_AUTO_TEST_CASE(text_has_every_section) {
                         "TCP states  ESTABLISHED 600, TIME_WAIT 300", "Protocols   tcp 900, udp 100",
                         "rise in 2.0 s", "drop", "+10", "5.0/s", "Top 2 peers", "10.0.0.1", "700",
                         "[fd00::b]:8443", "Top 2 in TIME_WAIT", "nf_conntrack_tcp_timeout_time_wait 120 s",
-                        "tcp_tw_reuse 2", "Findings", "CRITICAL", "drop rose by 10"})
+                        "tcp_tw_reuse 2", "Status      ", "Sizing      need 1000 entries",
+                        "Findings", "CRITICAL", "drop rose by 10"})
     BOOST_TEST(contains(t, s), "missing: " << s << "\n" << t);
   for (std::size_t start = 0, end; start < t.size(); start = end + 1) {
     end = t.find('\n', start);

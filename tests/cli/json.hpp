@@ -165,8 +165,21 @@ class JsonReader {
 
 inline Json parse_json(std::string_view s) { return JsonReader(s).document(); }
 
-// The schema of `ctwatch --json` (version 1). Returns every violation; an
+// The schema of `ctwatch --json` (version 2; mode "table", or "plan" for
+// --rate: see ctwatch_plan_schema_errors). Returns every violation; an
 // empty list means the document conforms. "uint?" = unsigned integer or null.
+// $.sizing: null (nothing to size from) or this object.
+template <class TypeIs, class Fields>
+void sizing_errors(const Json& v, TypeIs&, Fields& fields, std::vector<std::string>&) {
+  if (v.is(Json::Kind::Null)) return;
+  fields(v, {{"need", "uint"}, {"from_peak", "uint?"}, {"from_rate", "uint?"}, {"hold_seconds", "number"},
+             {"headroom", "number"}, {"nf_conntrack_max", "uint"}, {"nf_conntrack_buckets", "uint"},
+             {"entry_bytes", "uint"}, {"entry_bytes_source", ""}, {"entries_memory_bytes", "uint"},
+             {"buckets_memory_bytes", "uint"}, {"current_max", "uint?"}, {"current_buckets", "uint?"},
+             {"max_too_small", "bool"}},
+         "$.sizing");
+}
+
 inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
   std::vector<std::string> err;
   using K = Json::Kind;
@@ -214,17 +227,21 @@ inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
         err.push_back(w + ".family: not ipv4/ipv6");
     }
   };
-  if (!fields(d, {{"version", "uint"}, {"namespace", ""}, {"table", "object"}, {"census", ""},
+  if (!fields(d, {{"version", "uint"}, {"mode", "string"}, {"namespace", ""}, {"table", "object"}, {"census", ""},
                   {"interval_seconds", "number?"}, {"counters", "object"}, {"top", ""}, {"tuning", "object"},
-                  {"findings", "array"}},
+                  {"sizing", ""}, {"findings", "array"}},
               "$"))
     return err;
-  if (d["version"].is_uint() && d["version"].u64() != 1) err.push_back("$.version: not 1");
+  if (d["version"].is_uint() && d["version"].u64() != 2) err.push_back("$.version: not 2");
+  if (d["mode"].text != "table") err.push_back("$.mode: not table");
+  sizing_errors(d["sizing"], type_is, fields, err);
   if (!d["namespace"].is(K::Null)) fields(d["namespace"], {{"name", "string"}, {"path", "string"}}, "$.namespace");
-  fields(d["table"], {{"entries", "uint?"}, {"max", "uint?"}, {"fill_percent", "number?"}, {"buckets", "uint?"}},
+  fields(d["table"], {{"entries", "uint?"}, {"max", "uint?"}, {"fill_percent", "number?"}, {"buckets", "uint?"},
+                      {"peak", "uint?"}},
          "$.table");
   if (!d["census"].is(K::Null) &&
-      fields(d["census"], {{"entries", "uint"}, {"seconds", "number"}, {"tcp_states", "object"}, {"protocols", "object"}},
+      fields(d["census"], {{"entries", "uint"}, {"seconds", "number"}, {"tcp_states", "object"}, {"protocols", "object"},
+                           {"assured", "object"}, {"unreplied", "object"}},
              "$.census")) {
     std::vector<std::pair<std::string, std::string>> states, protos;
     for (const char* s : {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
@@ -234,6 +251,8 @@ inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
       protos.emplace_back(p, "uint");
     fields(d["census"]["tcp_states"], states, "$.census.tcp_states");
     fields(d["census"]["protocols"], protos, "$.census.protocols");
+    fields(d["census"]["assured"], protos, "$.census.assured");
+    fields(d["census"]["unreplied"], protos, "$.census.unreplied");
   }
   std::vector<std::pair<std::string, std::string>> counters;
   for (const char* c : {"drop", "early_drop", "insert_failed", "invalid", "error", "chaintoolong", "found", "insert",
@@ -244,12 +263,15 @@ inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
       fields(d["counters"][c], {{"total", "uint?"}, {"delta", "uint?"}, {"per_second", "number?"}}, "$.counters." + c);
   if (!d["top"].is(K::Null) &&
       fields(d["top"], {{"n", "uint"}, {"capacity", "uint"}, {"sources", ""}, {"destinations", ""},
-                        {"time_wait_sources", ""}, {"time_wait_destinations", ""}},
+                        {"time_wait_sources", ""}, {"time_wait_destinations", ""},
+                        {"unreplied_sources", ""}, {"unreplied_destinations", ""}},
              "$.top")) {
     peer_list(d["top"]["sources"], false, "$.top.sources");
     peer_list(d["top"]["destinations"], true, "$.top.destinations");
     peer_list(d["top"]["time_wait_sources"], false, "$.top.time_wait_sources");
     peer_list(d["top"]["time_wait_destinations"], true, "$.top.time_wait_destinations");
+    peer_list(d["top"]["unreplied_sources"], false, "$.top.unreplied_sources");
+    peer_list(d["top"]["unreplied_destinations"], true, "$.top.unreplied_destinations");
   }
   fields(d["tuning"], {{"nf_conntrack_max", "uint?"}, {"nf_conntrack_buckets", "uint?"},
                        {"nf_conntrack_tcp_timeout_time_wait", "uint?"}, {"nf_conntrack_tcp_timeout_established", "uint?"},

@@ -101,6 +101,9 @@ ALLOW_EMPTY_RULES = {
     "ConntrackTimeWaitTimeoutLong": "time_wait timeout > 60 and TIME_WAIT share >= 0.5",
     "ConntrackTcpTwReuseEnabled": "tcp_tw_reuse == 1 and fill >= 0.5",
     "ConntrackMetricsAbsent": "present in the last hour unless present in the last 10 minutes",
+    "ConntrackHashChainsTooLong": "increase(chaintoolong) > 0 unless fill >= 0.9",
+    "ConntrackInsertClashesUnresolved": "increase(insert_failed) - increase(chaintoolong) > 0.5 where clash_resolve exists",
+    "ConntrackMaxBelowRecommended": "recommended max (x2 the peak or insert rate x TIME_WAIT timeout) > max",
 }
 
 NO_QUERY_PANELS = {"row", "text", "news", "dashlist", "welcome"}

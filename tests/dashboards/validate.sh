@@ -14,8 +14,9 @@
 #     -k            keep the temporary directory (configs, logs, TSDB)
 #
 # The stack (tests/stack/lib.sh), all on 127.0.0.1:
-#   * a throwaway namespace "replay" holding 850 conntrack entries made by
-#     ctwatch-fill: tcp TIME_WAIT 600, ESTABLISHED 200, udp 50 (so the
+#   * a throwaway namespace "replay" holding 870 conntrack entries made by
+#     ctwatch-fill: tcp TIME_WAIT 600, ESTABLISHED 200, udp 50, unreplied
+#     udp 20 (the status census and the unreplied top peers; so the
 #     TIME_WAIT share, the census and every protocol/state series have data);
 #   * collectd (Interval 1) with ctwatch: Namespace "replay", NamespaceCensus
 #     true, CensusInterval 2, plus the host namespace it always samples;
@@ -47,7 +48,7 @@ source "$REPO/tests/stack/lib.sh"
 
 readonly WARMUP_SECONDS=${WARMUP_SECONDS:-18}
 readonly NS_LABEL=replay
-readonly FILL_SPEC=(tcp:TIME_WAIT=600 tcp:ESTABLISHED=200 udp=50)
+readonly FILL_SPEC=(tcp:TIME_WAIT=600 tcp:ESTABLISHED=200 udp=50 udp:UNREPLIED=20)
 STACK_HOSTNAME=ctwatch-dash
 STACK_INTERVAL=1
 

@@ -34,7 +34,7 @@ readonly HOST_LABEL=host              # ctwatch's label for collectd's own names
 readonly COLLECTD_HOSTNAME=ctwatch-e2e
 readonly READY_TIMEOUT=20             # seconds to wait for both censuses
 # What traffic.py leaves in the namespace (stable for minutes).
-readonly N_ESTABLISHED=3 N_TIME_WAIT=1 N_UDP=2
+readonly N_ESTABLISHED=3 N_TIME_WAIT=1 N_UDP=2 N_UNREPLIED=2
 
 PLUGIN_SO=""
 KEEP=0
@@ -109,7 +109,7 @@ setup_namespace() {
 
 start_traffic() {
   ip netns exec "$NS" python3 "$TRAFFIC_PY" --established "$N_ESTABLISHED" \
-    --time-wait "$N_TIME_WAIT" --udp "$N_UDP" --ready "$WORK/traffic.ready" --lifetime 300 \
+    --time-wait "$N_TIME_WAIT" --udp "$N_UDP" --unreplied "$N_UNREPLIED" --ready "$WORK/traffic.ready" --lifetime 300 \
     >"$WORK/traffic.log" 2>&1 &
   TRAFFIC_PID=$!   # ip netns exec execs python3: this is python's pid
   local i
@@ -242,6 +242,7 @@ normalize() {  # FILE
         if (line ~ /ctwatch="host"/) next
         gsub(/type="src-[^"]*"/, "type=\"src-*\"", line)
         gsub(/type="dst-[^"]*"/, "type=\"dst-*\"", line)
+        gsub(/type="unreplied-[^"]*"/, "type=\"unreplied-*\"", line)
       }
       print name "\t1\t" line
     }
@@ -384,7 +385,7 @@ check_census_e2e() {  # RAW
   entries=$(value_of "$raw" collectd_ctwatch_conntrack "$NS_LABEL" entries)
   n_ct=$("${ns_exec[@]}" conntrack -C)
   expect_eq "[$NS_LABEL] conntrack entries (conntrack -C)" "$entries" "$n_ct"
-  want=$((N_ESTABLISHED + N_TIME_WAIT + N_UDP))
+  want=$((N_ESTABLISHED + N_TIME_WAIT + N_UDP + N_UNREPLIED))
   # Guards against a namespace that is not the one ctwatch opened (both
   # would say 0) and against stray traffic making the test meaningless.
   [[ $n_ct == "$want" ]] || fail "[$NS_LABEL] conntrack -C says $n_ct, traffic.py made $want entries"
@@ -400,6 +401,11 @@ check_census_e2e() {  # RAW
   done
   expect_eq "[$NS_LABEL] current_connections other (conntrack -L)" \
     "$(value_of "$raw" collectd_ctwatch_current_connections "$NS_LABEL" other)" "$((n_ct - total))"
+  # The status census: the unreplied UDP flows, and nothing else unreplied.
+  expect_eq "[$NS_LABEL] conntrack udp-unreplied = unanswered flows of traffic.py" \
+    "$(value_of "$raw" collectd_ctwatch_conntrack "$NS_LABEL" udp-unreplied)" "$N_UNREPLIED"
+  expect_eq "[$NS_LABEL] conntrack tcp-unreplied" \
+    "$(value_of "$raw" collectd_ctwatch_conntrack "$NS_LABEL" tcp-unreplied)" 0
   # And the census agrees with traffic.py, not just with conntrack.
   expect_eq "[$NS_LABEL] ESTABLISHED = connections held open by traffic.py" \
     "$(value_of "$raw" collectd_ctwatch_tcp_connections "$NS_LABEL" ESTABLISHED)" "$N_ESTABLISHED"

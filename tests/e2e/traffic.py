@@ -13,7 +13,10 @@ later:
   * --time-wait N TCP connections closed cleanly by both ends (TIME_WAIT,
     timeout 120 s: longer than the test);
   * --udp N UDP flows with a reply, refreshed every few seconds (so the 30 s
-    UDP timeout never expires).
+    UDP timeout never expires);
+  * --unreplied N UDP flows to a port nobody listens on (the ICMP port
+    unreachable is RELATED, not a reply: the entry stays [UNREPLIED]),
+    refreshed the same way.
 When everything is in place it writes --ready FILE, then holds the sockets
 until SIGTERM or --lifetime seconds (a safety net if the caller's cleanup
 never runs).
@@ -32,6 +35,7 @@ def parse_args():
     p.add_argument("--established", type=int, default=3)
     p.add_argument("--time-wait", type=int, default=1)
     p.add_argument("--udp", type=int, default=2)
+    p.add_argument("--unreplied", type=int, default=0)
     p.add_argument("--ready", required=True, help="file written once the entries exist")
     p.add_argument("--lifetime", type=float, default=300)
     return p.parse_args()
@@ -90,7 +94,23 @@ def main():
             udp_server.sendto(b"pong", peer)
             assert c.recv(16) == b"pong"
 
+    # A port that was bound and released: nothing listens there.
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    dead = probe.getsockname()
+    probe.close()
+    unreplied = []
+    for _ in range(args.unreplied):
+        c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        c.bind(("127.0.0.1", 0))
+        unreplied.append(c)
+
+    def unreplied_round():
+        for c in unreplied:
+            c.sendto(b"anyone?", dead)
+
     udp_round()
+    unreplied_round()
     # Written last and atomically: the caller polls for it.
     tmp = args.ready + ".tmp"
     with open(tmp, "w") as f:
@@ -101,6 +121,7 @@ def main():
     while time.monotonic() < deadline:
         time.sleep(3)
         udp_round()  # keeps the UDP entries far from their 30 s timeout
+        unreplied_round()
     return 0
 
 

@@ -90,7 +90,8 @@ def baseline():
         ("gauge", "namespaces_sampled"): 1, ("gauge", "namespaces_unsampled"): 0,
         ("tcp_connections", "TIME_WAIT"): 10000,
         ("errors_total", "drop"): 0, ("errors_total", "insert_failed"): 0,
-        ("errors_total", "early_drop"): 0,
+        ("errors_total", "early_drop"): 0, ("errors_total", "chaintoolong"): 0,
+        ("operations_total", "clash_resolve"): 0,
     }
 
 
@@ -129,6 +130,19 @@ def scenario(alert, t, prev):
         v[("duration_seconds", "census_age")] = 20 + (t - EV0)
     elif alert == "ConntrackNamespaceUnsampled" and on:
         v[("gauge", "namespaces_unsampled")] = 3
+    elif alert == "ConntrackHashChainsTooLong":
+        n = max(0, min(t, EV0 + 300) - EV0) // STEP
+        v[("errors_total", "chaintoolong")] = 4 * n
+    elif alert == "ConntrackInsertClashesUnresolved":
+        n = max(0, min(t, EV0 + 300) - EV0) // STEP
+        v[("errors_total", "insert_failed")] = 2 * n
+    elif alert == "ConntrackMaxBelowRecommended":
+        # A peak over half of max for 10 minutes (the rule remembers the
+        # day's peak), then max raised past twice the peak: resolved.
+        if EV0 <= t < EV0 + 600:
+            v[("conntrack", "entries")] = v[("conntrack", "peak")] = int(0.6 * MAX)
+        if t >= EV1 + 600:
+            v[("conntrack", "max")] = 4 * MAX
     elif alert == "ConntrackMetricsAbsent" and EV0 <= t < EV0 + 1200:
         return None
     return v
@@ -141,7 +155,8 @@ def fmt(x):
 def write_data(alerts, t0, om_path, prom_path):
     """OpenMetrics (promtool backfill, s timestamps) and Prometheus text (VM import, ms)."""
     kinds = {"conntrack": "gauge", "duration_seconds": "gauge", "gauge": "gauge",
-             "tcp_connections": "gauge", "errors_total": "counter"}
+             "tcp_connections": "gauge", "errors_total": "counter",
+             "operations_total": "counter"}
     rows = {}   # metric -> list of (labels, value, t)
     for a in alerts:
         for t in range(0, SPAN + 1, STEP):

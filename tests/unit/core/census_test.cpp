@@ -27,6 +27,15 @@ Buf entry(std::uint8_t proto, std::optional<std::uint8_t> tcp_state) {
   return b;
 }
 core::Bytes payload(const Buf& m) { return core::Bytes(m).subspan(NLMSG_HDRLEN); }
+
+// An entry with a given CTA_STATUS (nullopt: none), CTA_STATUS placed where
+// ctnetlink_fill_info() puts it: after the tuples.
+Buf with_status(std::uint8_t proto, std::optional<std::uint32_t> status) {
+  Buf tuple = nest(CTA_TUPLE_ORIG, {nest(CTA_TUPLE_IP, {attr_be32(CTA_IP_V4_SRC, 0x0a000001), attr_be32(CTA_IP_V4_DST, 0x0a000002)}),
+                                    nest(CTA_TUPLE_PROTO, {attr_u8(CTA_PROTO_NUM, proto)})});
+  if (!status) return nfmsg(kNew, NLM_F_MULTI, 1, 0, {tuple, attr_be32(CTA_TIMEOUT, 30)}, AF_INET);
+  return nfmsg(kNew, NLM_F_MULTI, 1, 0, {tuple, attr_be32(CTA_STATUS, *status), attr_be32(CTA_TIMEOUT, 30)}, AF_INET);
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(Core)
@@ -49,6 +58,49 @@ BOOST_AUTO_TEST_CASE(counts_states_and_protocols) {
   BOOST_TEST(c.protocols[static_cast<std::size_t>(core::L4::Sctp)] == 1u);
   BOOST_TEST(c.protocols[static_cast<std::size_t>(core::L4::Other)] == 1u);
   BOOST_TEST(c.malformed == 0u);
+}
+
+// IPS_CONFIRMED 8, IPS_SEEN_REPLY 2, IPS_ASSURED 4
+// (include/uapi/linux/netfilter/nf_conntrack_common.h).
+BOOST_AUTO_TEST_CASE(status_census_counts_assured_and_unreplied_per_protocol) {
+  core::Census c;
+  for (int i = 0; i < 3; ++i) BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_TCP, 8 | 2 | 4))));
+  for (int i = 0; i < 5; ++i) BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_TCP, 8))));
+  BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_TCP, 8 | 2))));      // replied, not assured
+  for (int i = 0; i < 4; ++i) BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_UDP, 8))));
+  BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_UDP, 8 | 2 | 4))));
+  BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_UDP, std::nullopt))));  // no status: neither
+  const auto tcp = static_cast<std::size_t>(core::L4::Tcp), udp = static_cast<std::size_t>(core::L4::Udp);
+  BOOST_TEST(c.entries == 15u);
+  BOOST_TEST(c.assured[tcp] == 3u);
+  BOOST_TEST(c.unreplied[tcp] == 5u);
+  BOOST_TEST(c.assured[udp] == 1u);
+  BOOST_TEST(c.unreplied[udp] == 4u);
+  BOOST_TEST(c.protocols[udp] == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(status_of_the_wrong_size_counts_as_absent) {
+  core::Census c;
+  Buf tuple = nest(CTA_TUPLE_ORIG, {nest(CTA_TUPLE_PROTO, {attr_u8(CTA_PROTO_NUM, IPPROTO_UDP)})});
+  BOOST_TEST(core::census_add(c, payload(nfmsg(kNew, NLM_F_MULTI, 1, 0, {tuple, attr_u8(CTA_STATUS, 0)}, AF_INET))));
+  BOOST_TEST(c.entries == 1u);
+  BOOST_TEST(c.unreplied[static_cast<std::size_t>(core::L4::Udp)] == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(unreplied_entries_go_to_the_unreplied_peer_lists) {
+  core::PeerOptions po;
+  po.top = 2;
+  core::PeerTally tally(po, 42);
+  core::Census c;
+  for (int i = 0; i < 3; ++i) BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_UDP, 8)), &tally));
+  BOOST_TEST(core::census_add(c, payload(with_status(IPPROTO_UDP, 8 | 2 | 4)), &tally));
+  const auto tp = tally.top();
+  BOOST_REQUIRE(tp.unreplied_sources.has_value());
+  BOOST_TEST(tp.sources.counted == 4u);
+  BOOST_TEST(tp.unreplied_sources->counted == 3u);
+  BOOST_REQUIRE(tp.unreplied_sources->top.size() == 1u);
+  BOOST_TEST(core::format_address(tp.unreplied_sources->top[0].key) == "10.0.0.1");
+  BOOST_TEST(tp.unreplied_destinations->top[0].count == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(protocol_comes_from_the_original_tuple) {
