@@ -36,8 +36,8 @@ if ((${#missing[@]})); then
   # --no-install-recommends: prometheus would pull node-exporter and friends.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# victoria-metrics enables its service at boot; tests start their own on
+# victoria-metrics enables (and, under systemd, starts) its service; tests start their own on
 # loopback ports and nothing here runs at boot.
 if [[ $(id -u) -eq 0 ]] && [[ -e /etc/systemd/system/multi-user.target.wants/victoria-metrics.service ]]; then
-  systemctl disable victoria-metrics >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/victoria-metrics.service
+  systemctl disable --now victoria-metrics >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/victoria-metrics.service
 fi
