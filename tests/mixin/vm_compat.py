@@ -95,6 +95,11 @@ def baseline():
     }
 
 
+def ramp(t, seconds, per_step):
+    """A counter rising by per_step every STEP during [EV0, EV0 + seconds)."""
+    return per_step * (max(0, min(t, EV0 + seconds) - EV0) // STEP)
+
+
 def scenario(alert, t, prev):
     """Values of host s-<alert> at t seconds from the start (None: absent)."""
     v = baseline()
@@ -105,11 +110,9 @@ def scenario(alert, t, prev):
         v[("conntrack", "entries")] = v[("conntrack", "peak")] = int(0.6 * MAX)
         v[("duration_seconds", "time_to_full")] = 100
     elif alert == "ConntrackPacketsDropped":
-        n = max(0, min(t, EV0 + 300) - EV0) // STEP
-        v[("errors_total", "drop")] = 5 * n
+        v[("errors_total", "drop")] = ramp(t, 300, 5)
     elif alert == "ConntrackEarlyDrops":
-        n = max(0, min(t, EV0 + 120) - EV0) // STEP
-        v[("errors_total", "early_drop")] = 3 * n
+        v[("errors_total", "early_drop")] = ramp(t, 120, 3)
     elif alert == "ConntrackTimeWaitDominant" and on:
         v[("conntrack", "entries")] = v[("conntrack", "peak")] = int(0.6 * MAX)
         v[("tcp_connections", "TIME_WAIT")] = int(0.55 * MAX)
@@ -131,11 +134,9 @@ def scenario(alert, t, prev):
     elif alert == "ConntrackNamespaceUnsampled" and on:
         v[("gauge", "namespaces_unsampled")] = 3
     elif alert == "ConntrackHashChainsTooLong":
-        n = max(0, min(t, EV0 + 300) - EV0) // STEP
-        v[("errors_total", "chaintoolong")] = 4 * n
+        v[("errors_total", "chaintoolong")] = ramp(t, 300, 4)
     elif alert == "ConntrackInsertClashesUnresolved":
-        n = max(0, min(t, EV0 + 300) - EV0) // STEP
-        v[("errors_total", "insert_failed")] = 2 * n
+        v[("errors_total", "insert_failed")] = ramp(t, 300, 2)
     elif alert == "ConntrackMaxBelowRecommended":
         # A peak over half of max for 10 minutes (the rule remembers the
         # day's peak), then max raised past twice the peak: resolved.
