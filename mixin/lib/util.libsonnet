@@ -31,9 +31,13 @@ local splitStr(text, sep) =
 
   // Puts `label` first in every `by (...)` / `by(...)` clause of `text`
   // ('' leaves it unchanged).
+  // ... and to every ` on(...)` vector match, so a join never pairs two
+  // clusters' hosts of the same name.
   withByLabel(text, label)::
     if label == '' then text
-    else std.strReplace(std.strReplace(text, 'by (', 'by (' + label + ', '), 'by(', 'by(' + label + ', '),
+    else
+      local by = std.strReplace(std.strReplace(text, 'by (', 'by (' + label + ', '), 'by(', 'by(' + label + ', ');
+      std.strReplace(std.strReplace(by, ' on(', ' on(' + label + ', '), ' on (', ' on (' + label + ', '),
 
   // Joins non-empty matcher strings.
   joinMatchers(list):: std.join(', ', std.filter(function(m) m != '', list)),
