@@ -20,6 +20,12 @@ std::optional<Sizing> recommend(const SizingInputs& in) {
   const auto w = static_cast<std::uint64_t>(want);
   s.max = std::max<std::uint64_t>(kMaxGranule, (w + kMaxGranule - 1) / kMaxGranule * kMaxGranule);
   s.buckets = s.max;
+  // Never below what is configured: a table larger than the need stays (a
+  // margin someone chose, or the kernel's default), so a pasted --sysctl
+  // snippet can only grow it. Buckets are host-wide, so one namespace's
+  // need must not shrink them either.
+  if (in.current_max) s.max = std::max(s.max, *in.current_max);
+  s.buckets = std::max(s.max, in.current_buckets.value_or(0));
   if (in.entry_bytes && *in.entry_bytes > 0) {
     s.entry_bytes = *in.entry_bytes;
     s.entry_bytes_assumed = false;
@@ -47,7 +53,7 @@ std::string sysctl_snippet(const Sizing& s) {
   o << "# /etc/sysctl.d/90-conntrack.conf -- written by ctwatch --sysctl\n"
     << "# need " << s.need << " entries";
   if (s.from_peak) o << " (observed peak " << *s.from_peak << ")";
-  if (s.from_rate) o << " (" << *s.from_rate << " = insert rate x " << s.hold_seconds << " s)";
+  if (s.from_rate) o << " (" << *s.from_rate << " = rate x " << s.hold_seconds << " s)";
   o << ", x" << s.headroom << " headroom\n"
     << "# full table: " << format_bytes(s.entries_memory) << " of entries (" << s.entry_bytes << " B each"
     << (s.entry_bytes_assumed ? ", assumed" : "") << ") + " << format_bytes(s.buckets_memory) << " of buckets\n"

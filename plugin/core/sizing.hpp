@@ -6,15 +6,18 @@
 // the model and its limits.
 //
 // Model (Little's law: entries = arrival rate x time each entry stays):
-//   from_rate = insert rate (new entries/s) x hold seconds, where hold is
-//               the TIME_WAIT timeout by default: a short TCP connection
-//               keeps its entry for nf_conntrack_tcp_timeout_time_wait after
-//               it closes, so the rate alone sets a floor. (Long-lived
-//               connections add their lifetime: plan with --hold.)
+//   from_rate = a planned rate of new connections (ctwatch --rate) x hold
+//               seconds, where hold is the TIME_WAIT timeout by default: a
+//               short TCP connection keeps its entry for
+//               nf_conntrack_tcp_timeout_time_wait after it closes. (Not
+//               the kernel's `insert` statistic: only entries created over
+//               ctnetlink count there, not those __nf_conntrack_confirm()
+//               confirms for packets -- a live table is sized from its peak.
+//               Long-lived connections add their lifetime: plan with --hold.)
 //   need      = max(observed peak entries, from_rate)
 //   max       = need x kHeadroom (the peak fills at most half the table:
 //               the table_full finding warns at 80 %), rounded up to a
-//               multiple of kMaxGranule
+//               multiple of kMaxGranule, never below the configured max
 //   buckets   = max: the default ratio since 5.15 (nf_conntrack_init_start(),
 //               net/netfilter/nf_conntrack_core.c: max_factor 1, "keep the
 //               average hash chain length at 2 entries" -- each entry is
@@ -60,7 +63,7 @@ struct SizingInputs {
 struct Sizing {
   std::uint64_t need = 0;                  // entries the table must hold
   std::optional<std::uint64_t> from_peak;  // the observed peak
-  std::optional<std::uint64_t> from_rate;  // insert rate x hold
+  std::optional<std::uint64_t> from_rate;  // planned rate x hold
   double hold_seconds = kDefaultHoldSeconds;
   double headroom = kHeadroom;
   std::uint64_t max = 0;                   // recommended nf_conntrack_max

@@ -221,24 +221,38 @@ BOOST_AUTO_TEST_CASE(unreplied_entries_are_named) {
   BOOST_TEST(contains(finding(fs, "unreplied").message, "tcp 200, udp 100"));
 }
 
-BOOST_AUTO_TEST_CASE(sizing_from_the_peak_and_the_insert_rate) {
+// A live table is sized from its peak only: the kernel's `insert` counts
+// only ctnetlink-created entries (not a new-connection rate), so even a
+// large rise of it changes nothing; and the recommendation never shrinks
+// the configured max.
+BOOST_AUTO_TEST_CASE(sizing_from_the_peak_never_from_insert) {
   auto r = base_report();
   r.first_counters = r.snapshot.counters;
   r.interval_seconds = 10;
-  r.snapshot.counters[idx(Counter::Insert)] = *r.snapshot.counters[idx(Counter::Insert)] + 25000;  // 2500/s
+  r.snapshot.counters[idx(Counter::Insert)] = *r.snapshot.counters[idx(Counter::Insert)] + 25000;
+  r.snapshot.entries = 300000;
+  r.peak_entries = 300000;
+  r.snapshot.max_entries = 262144;
   r.entry_bytes = 256;
   r.entry_bytes_source = "/sys/kernel/slab/nf_conntrack/slab_size";
   const auto sz = cli::sizing(r);
   BOOST_REQUIRE(sz.has_value());
-  BOOST_TEST(*sz->from_rate == 300000u);  // 2500/s x 120 s TIME_WAIT
-  BOOST_TEST(sz->max == 606208u);         // 600000 rounded up to 37 x 16384
+  BOOST_TEST(!sz->from_rate.has_value());
+  BOOST_TEST(sz->need == 300000u);
+  BOOST_TEST(sz->max == 606208u);  // 600000 rounded up to 37 x 16384
   BOOST_TEST(sz->max_too_small);
   BOOST_TEST(has_finding(cli::findings(r), "max_too_small", cli::Severity::Info));
   const auto snippet = cli::render_sysctl(r);
   BOOST_TEST(contains(snippet, "net.netfilter.nf_conntrack_max = 606208"));
   const auto t = cli::render_text(r, cli::findings(r));
-  BOOST_TEST(contains(t, "Sizing      need 300000 entries"), t);
+  BOOST_TEST(contains(t, "Sizing      need 300000 entries (peak seen 300000)"), t);
   BOOST_TEST(contains(t, "148.0 MiB of entries when full (256 B each"), t);
+  // A quiet table: the snippet keeps the configured max.
+  r.snapshot.entries = 1000;
+  r.peak_entries = 1000;
+  BOOST_TEST(cli::sizing(r)->max == 262144u);
+  BOOST_TEST(!cli::sizing(r)->max_too_small);
+  BOOST_TEST(contains(cli::render_sysctl(r), "net.netfilter.nf_conntrack_max = 262144"));
 }
 
 BOOST_AUTO_TEST_CASE(plan_without_a_table) {

@@ -16,7 +16,6 @@ BOOST_AUTO_TEST_CASE(rate_times_time_wait_with_headroom) {
   in.insert_rate = 250;
   in.hold_seconds = 120;
   in.entry_bytes = 256;
-  in.current_max = 262144;
   const auto s = core::recommend(in);
   BOOST_REQUIRE(s.has_value());
   BOOST_TEST(*s->from_rate == 30000u);
@@ -41,6 +40,23 @@ BOOST_AUTO_TEST_CASE(peak_wins_when_larger_and_flags_a_small_max) {
   BOOST_TEST(s->max_too_small);
   BOOST_TEST(s->entry_bytes_assumed);
   BOOST_TEST(s->hold_seconds == 120.0);
+}
+
+// A quiet host with the default table: the snippet must not shrink it (nor
+// its buckets, which are host-wide), and nothing is too small.
+BOOST_AUTO_TEST_CASE(never_recommends_shrinking_what_is_configured) {
+  core::SizingInputs in;
+  in.peak_entries = 3000;
+  in.current_max = 262144;
+  in.current_buckets = 65536;
+  const auto s = core::recommend(in);
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(s->need == 3000u);
+  BOOST_TEST(s->max == 262144u);
+  BOOST_TEST(s->buckets == 262144u);  // the kernel's ratio (1:1 since 5.15) for the max kept
+  BOOST_TEST(!s->max_too_small);
+  in.current_buckets = 1048576;  // more buckets than that: kept
+  BOOST_TEST(core::recommend(in)->buckets == 1048576u);
 }
 
 BOOST_AUTO_TEST_CASE(a_tiny_table_still_gets_the_granule) {
