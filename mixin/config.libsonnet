@@ -21,6 +21,12 @@
     timeWaitTimeoutSeconds: 60,
     // ConntrackCensusStale: last census older than this.
     censusStaleSeconds: 900,
+    // How long the census-based alerts (TimeWaitDominant, TimeWaitTimeoutLong)
+    // keep using the last census values once censuses stop.  Longer than
+    // censusStaleSeconds + CensusStale's `for` (20 minutes), so when the
+    // census stops they stay on the stale values until ConntrackCensusStale
+    // has fired, instead of "resolving" as if fixed while the monitor is blind.
+    censusWindow: '30m',
     // ConntrackHashChainsTooLong stays quiet from this fill on (a full table
     // is the fill alerts' business).
     chainsFullRatio: 0.9,

@@ -13,7 +13,7 @@ function(c) {
     increase(collectd_ctwatch_errors_total{type="chaintoolong"}[5m]) > 0
     unless on(instance, ctwatch)
     (
-      collectd_ctwatch_conntrack{type="entries"} / ignoring(type) collectd_ctwatch_conntrack{type="max"} >= %(chainsFullRatio)g
+      collectd_ctwatch_conntrack{type="entries"} / ignoring(type) (collectd_ctwatch_conntrack{type="max"} > 0) >= %(chainsFullRatio)g
     )
   ||| % c,
   'for': c.alertFor.ConntrackHashChainsTooLong,

@@ -26,10 +26,11 @@ function(c) {
       5 minutes: packets were dropped because a conntrack entry could not be
       created or inserted. Connections are failing silently right now. The table is
       {{ with printf `collectd_ctwatch_conntrack{type="entries",instance="%s",ctwatch="%s"} / ignoring(type) collectd_ctwatch_conntrack{type="max",instance="%s",ctwatch="%s"}` $labels.instance $labels.ctwatch $labels.instance $labels.ctwatch | query }}{{ . | first | value | humanizePercentage }}{{ else }}?{{ end }}
-      full. Which cause (`ctwatch --interval 10` names it): Table full: packets that need
+      full. Which cause (`ctwatch --interval 10` names it): {{ if eq $labels.type "drop" }}Table full: packets that need
       a new conntrack entry are dropped because the table is at nf_conntrack_max and early
-      drop found no unassured entry to evict. Otherwise insert clashes not resolved or hash
-      chains too long, each with its own alert.
+      drop found no unassured entry to evict.{{ else }}insert_failed counts insert clashes not resolved
+      and hash chains too long, each with its own alert (ConntrackInsertClashesUnresolved,
+      ConntrackHashChainsTooLong).{{ end }}
     |||,
   },
 }

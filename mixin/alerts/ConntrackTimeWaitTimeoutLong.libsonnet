@@ -16,7 +16,7 @@ function(c) {
     and ignoring(type)
     (
       clamp_max(
-        last_over_time(collectd_ctwatch_tcp_connections{type="TIME_WAIT"}[10m])
+        last_over_time(collectd_ctwatch_tcp_connections{type="TIME_WAIT"}[%(censusWindow)s])
           / ignoring(type)
         (collectd_ctwatch_conntrack{type="entries"} > 0),
         1
@@ -28,14 +28,15 @@ function(c) {
   labels: { severity: 'info' },
   annotations: {
     summary: 'Conntrack TIME_WAIT timeout is {{ $value | humanizeDuration }} on {{ $labels.instance }} (namespace {{ $labels.ctwatch }}) while TIME_WAIT dominates',
-    // The threshold is filled in by strReplace: the text's own %s belong to printf.
-    description: std.strReplace(|||
+    // The threshold and the census window are filled in by strReplace: the
+    // text's own %s belong to printf.
+    description: std.strReplace(std.strReplace(|||
       net.netfilter.nf_conntrack_tcp_timeout_time_wait on {{ $labels.instance }}
       (namespace {{ $labels.ctwatch }}) is
       {{ $value | humanizeDuration }} (more than %(timeWaitTimeoutSeconds)gs) while
       {{ with printf `clamp_max(last_over_time(collectd_ctwatch_tcp_connections{type="TIME_WAIT",instance="%s",ctwatch="%s"}[10m]) / ignoring(type) collectd_ctwatch_conntrack{type="entries",instance="%s",ctwatch="%s"}, 1)` $labels.instance $labels.ctwatch $labels.instance $labels.ctwatch | query }}{{ . | first | value | humanizePercentage }}{{ else }}?{{ end }}
       of its conntrack entries are in TIME_WAIT. Every closed TCP connection
       occupies an entry for that long; 30-60s is usually enough.
-    |||, '%(timeWaitTimeoutSeconds)g', '%g' % c.timeWaitTimeoutSeconds),
+    |||, '%(timeWaitTimeoutSeconds)g', '%g' % c.timeWaitTimeoutSeconds), '[10m]', '[' + c.censusWindow + ']'),
   },
 }

@@ -1881,7 +1881,7 @@ function(c, runbook)
           type: 'prometheus',
           uid: '${datasource}',
         },
-        description: 'Host/namespace pairs whose exported census is older than 15 minutes or never succeeded (census_age > 900 s): the ConntrackCensusStale condition. Their TIME_WAIT, protocol and top-peer values are blind. Runbook: docs/runbooks/ConntrackCensusStale.md',
+        description: 'Host/namespace pairs whose exported census is older than ' + c.censusStaleSeconds + ' s or never succeeded (census_age > ' + c.censusStaleSeconds + ' s): the ConntrackCensusStale condition. Their TIME_WAIT, protocol and top-peer values are blind. Runbook: docs/runbooks/ConntrackCensusStale.md',
         fieldConfig: {
           defaults: {
             color: {
@@ -1944,14 +1944,14 @@ function(c, runbook)
               uid: '${datasource}',
             },
             editorMode: 'code',
-            expr: 'count(collectd_ctwatch_duration_seconds{type="census_age", ctwatch=~"$namespace"} > 900) or vector(0)',
+            expr: 'count(collectd_ctwatch_duration_seconds{type="census_age", ctwatch=~"$namespace"} > %g) or vector(0)' % c.censusStaleSeconds,
             instant: true,
-            legendFormat: 'Namespaces with a stale census (15 min)',
+            legendFormat: 'Namespaces with a stale census (%g min)' % (c.censusStaleSeconds / 60),
             range: false,
             refId: 'A',
           },
         ],
-        title: 'Namespaces with a stale census (15 min)',
+        title: 'Namespaces with a stale census (%g min)' % (c.censusStaleSeconds / 60),
         type: 'stat',
       },
       {
@@ -2102,7 +2102,7 @@ function(c, runbook)
             "editorMode": "code",
             "expr": "count(max by (instance) (collectd_ctwatch_gauge{type=\"namespaces_unsampled\"}) > 0) or vector(0)",
             "instant": true,
-            "legendFormat": "Namespaces with a stale census (15 min)",
+            "legendFormat": "Hosts with namespaces not read",
             "range": false,
             "refId": "A"
           }

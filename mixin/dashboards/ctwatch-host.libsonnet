@@ -372,7 +372,7 @@ function(c, runbook)
           type: 'prometheus',
           uid: '${datasource}',
         },
-        description: "Conntrack entries (solid), the peak ctwatch's fast sampler saw between two collectd reads (dotted: a spike between reads shows here), nf_conntrack_max (red dashed) and " + c.fillPagePercentText + ' % of it (orange dotted, the paging threshold). nf_conntrack_max is global: every namespace has its own count but the same limit. Runbook: docs/runbooks/ConntrackTableNearlyFull.md Purple: the recommended nf_conntrack_max (ctwatch(1) SIZING: the larger of the last day\'s peak and insert rate x TIME_WAIT timeout, x2, rounded up to 16384); the info alert ConntrackMaxBelowRecommended fires while it is above max for 1h.',
+        description: "Conntrack entries (solid), the peak ctwatch's fast sampler saw between two collectd reads (dotted: a spike between reads shows here), nf_conntrack_max (red dashed) and " + c.fillPagePercentText + ' % of it (orange dotted, the paging threshold). nf_conntrack_max is global: every namespace has its own count but the same limit. Runbook: docs/runbooks/ConntrackTableNearlyFull.md Purple: the recommended nf_conntrack_max (ctwatch(1) SIZING: the last day\'s peak x2, rounded up to 16384); the info alert ConntrackMaxBelowRecommended fires while it is above max for 1h.',
         fieldConfig: {
           defaults: {
             color: {
@@ -596,7 +596,7 @@ function(c, runbook)
               "uid": "${datasource}"
             },
             "editorMode": "code",
-            "expr": "ceil(max by (instance, ctwatch) (max_over_time(collectd_ctwatch_conntrack{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\"peak|entries\"}[1d]) or label_replace(rate(collectd_ctwatch_operations_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"insert\"}[15m]) * ignoring(type) collectd_ctwatch_duration_seconds{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"tcp_timeout_time_wait\"}, \"type\", \"rate\", \"\", \"\")) * 2 / 16384) * 16384",
+            "expr": "ceil(max by (instance, ctwatch) (max_over_time(collectd_ctwatch_conntrack{instance=\"$instance\", ctwatch=~\"$namespace\", type=~\"peak|entries\"}[1d])) * 2 / 16384) * 16384",
             "instant": false,
             "legendFormat": "{{ctwatch}} recommended (x2 the need)",
             "range": true,
@@ -2493,7 +2493,7 @@ function(c, runbook)
           type: 'prometheus',
           uid: '${datasource}',
         },
-        description: 'Seconds since the census whose values the TCP-state, protocol and top-peer panels show was taken; "never" when none ever succeeded. ConntrackCensusStale warns above 15 minutes. Runbook: docs/runbooks/ConntrackCensusStale.md',
+        description: 'Seconds since the census whose values the TCP-state, protocol and top-peer panels show was taken; "never" when none ever succeeded. ConntrackCensusStale warns above ' + c.censusStaleSeconds + ' s. Runbook: docs/runbooks/ConntrackCensusStale.md',
         fieldConfig: {
           defaults: {
             color: {
@@ -2527,7 +2527,7 @@ function(c, runbook)
                 },
                 {
                   color: 'red',
-                  value: 900,
+                  value: c.censusStaleSeconds,
                 },
               ],
             },

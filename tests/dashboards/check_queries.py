@@ -103,7 +103,7 @@ ALLOW_EMPTY_RULES = {
     "ConntrackMetricsAbsent": "present in the last hour unless present in the last 10 minutes",
     "ConntrackHashChainsTooLong": "increase(chaintoolong) > 0 unless fill >= 0.9",
     "ConntrackInsertClashesUnresolved": "increase(insert_failed) - increase(chaintoolong) > 0.5 where clash_resolve exists",
-    "ConntrackMaxBelowRecommended": "recommended max (x2 the peak or insert rate x TIME_WAIT timeout) > max",
+    "ConntrackMaxBelowRecommended": "twice the day's peak > max",
 }
 
 NO_QUERY_PANELS = {"row", "text", "news", "dashlist", "welcome"}

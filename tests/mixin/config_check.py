@@ -72,6 +72,8 @@ if nf["for"] != "2m":
     fail(f"ConntrackTableNearlyFull for {nf['for']}, want 2m")
 if "> 1800" not in alerts["ConntrackCensusStale"]["expr"]:
     fail("ConntrackCensusStale does not use censusStaleSeconds 1800")
+if "[45m]" not in alerts["ConntrackTimeWaitDominant"]["expr"]:
+    fail("ConntrackTimeWaitDominant does not read the census over censusWindow 45m")
 if "by (k8s_cluster, instance, ctwatch)" not in alerts["ConntrackMetricsAbsent"]["expr"]:
     fail("ConntrackMetricsAbsent is not grouped per cluster")
 
@@ -129,9 +131,13 @@ for r in records:
         fail(f"fleet dashboard does not read {r['record']}")
 if ">= 0.9)" not in fleet:
     fail("fleet: the 'hosts paging' count does not use 0.9")
+if "census_age" not in fleet or "> 1800)" not in fleet or "> 900)" in fleet:
+    fail("fleet: the stale-census count does not use censusStaleSeconds 1800")
 host = json.dumps(json.load(open(f"{D}/dashboards/ctwatch-host.json")))
 if "0.9 * collectd_ctwatch_conntrack" not in host:
     fail("host: the paging line is not at 0.9 * max")
+if '"value": 1800' not in host:
+    fail("host: the census-age panel's red threshold is not censusStaleSeconds 1800")
 
 for e in errors:
     print("FAIL:", e, file=sys.stderr)

@@ -3,6 +3,7 @@
   ctwatchSelector: 'job="x"',
   fillPageRatio: 0.9,
   censusStaleSeconds: 1800,
+  censusWindow: '45m',
   alertFor+: { ConntrackTableNearlyFull: '2m' },
   runbookURLPattern: 'https://runbooks.example.org/ctwatch/%s.html',
   runbookIndexURL: 'https://runbooks.example.org/ctwatch/',
