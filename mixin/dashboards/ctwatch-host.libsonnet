@@ -1003,7 +1003,7 @@ function(c, runbook)
         },
         gridPos: {
           h: 7,
-          w: 24,
+          w: 12,
           x: 0,
           y: 21,
         },
@@ -2993,6 +2993,149 @@ function(c, runbook)
         ],
         "title": "Who holds the unreplied entries: top destinations",
         "type": "bargauge"
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "description": "Packets dropped per second by cause, in the words of the CLI findings and the alerts: Table full (drop: the table is at nf_conntrack_max and early drop found nothing to evict; ConntrackPacketsDropped), Insert clashes not resolved (insert_failed beyond chaintoolong; ConntrackInsertClashesUnresolved), Hash chains too long (chaintoolong, kernel >= 5.15; ConntrackHashChainsTooLong). A counter the kernel does not have is absent, never 0. Runbook: docs/runbooks/ConntrackPacketsDropped.md",
+        "fieldConfig": {
+          "defaults": {
+            "color": {
+              "mode": "palette-classic"
+            },
+            "custom": {
+              "axisBorderShow": false,
+              "axisCenteredZero": false,
+              "axisColorMode": "text",
+              "axisLabel": "",
+              "axisPlacement": "auto",
+              "barAlignment": 0,
+              "drawStyle": "line",
+              "fillOpacity": 10,
+              "gradientMode": "none",
+              "hideFrom": {
+                "legend": false,
+                "tooltip": false,
+                "viz": false
+              },
+              "insertNulls": false,
+              "lineInterpolation": "linear",
+              "lineWidth": 1,
+              "pointSize": 5,
+              "scaleDistribution": {
+                "type": "linear"
+              },
+              "showPoints": "never",
+              "spanNulls": false,
+              "stacking": {
+                "group": "A",
+                "mode": "none"
+              },
+              "thresholdsStyle": {
+                "mode": "area"
+              }
+            },
+            "mappings": [],
+            "min": 0,
+            "thresholds": {
+              "mode": "absolute",
+              "steps": [
+                {
+                  "color": "transparent",
+                  "value": null
+                },
+                {
+                  "color": "red",
+                  "value": 1e-06
+                }
+              ]
+            },
+            "unit": "suffix:/s"
+          },
+          "overrides": []
+        },
+        "gridPos": {
+          "h": 7,
+          "w": 12,
+          "x": 12,
+          "y": 21
+        },
+        "id": 36,
+        "links": [
+          {
+            "targetBlank": true,
+            "title": "Runbook: ConntrackPacketsDropped (docs/runbooks/ConntrackPacketsDropped.md)",
+            "url": runbook('ConntrackPacketsDropped')
+          },
+          {
+            "targetBlank": true,
+            "title": "Runbook: ConntrackInsertClashesUnresolved (docs/runbooks/ConntrackInsertClashesUnresolved.md)",
+            "url": runbook('ConntrackInsertClashesUnresolved')
+          },
+          {
+            "targetBlank": true,
+            "title": "Runbook: ConntrackHashChainsTooLong (docs/runbooks/ConntrackHashChainsTooLong.md)",
+            "url": runbook('ConntrackHashChainsTooLong')
+          }
+        ],
+        "options": {
+          "legend": {
+            "calcs": [
+              "lastNotNull",
+              "max"
+            ],
+            "displayMode": "table",
+            "placement": "bottom",
+            "showLegend": true
+          },
+          "tooltip": {
+            "mode": "multi",
+            "sort": "desc"
+          }
+        },
+        "pluginVersion": "10.4.0",
+        "targets": [
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "sum by (ctwatch) (rate(collectd_ctwatch_errors_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"drop\"}[$__rate_interval]))",
+            "instant": false,
+            "legendFormat": "{{ctwatch}} Table full",
+            "range": true,
+            "refId": "A"
+          },
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "clamp_min(sum by (ctwatch) (rate(collectd_ctwatch_errors_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"insert_failed\"}[$__rate_interval])) - (sum by (ctwatch) (rate(collectd_ctwatch_errors_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"chaintoolong\"}[$__rate_interval])) or 0 * sum by (ctwatch) (rate(collectd_ctwatch_errors_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"insert_failed\"}[$__rate_interval]))), 0)",
+            "instant": false,
+            "legendFormat": "{{ctwatch}} Insert clashes not resolved",
+            "range": true,
+            "refId": "B"
+          },
+          {
+            "datasource": {
+              "type": "prometheus",
+              "uid": "${datasource}"
+            },
+            "editorMode": "code",
+            "expr": "sum by (ctwatch) (rate(collectd_ctwatch_errors_total{instance=\"$instance\", ctwatch=~\"$namespace\", type=\"chaintoolong\"}[$__rate_interval]))",
+            "instant": false,
+            "legendFormat": "{{ctwatch}} Hash chains too long",
+            "range": true,
+            "refId": "C"
+          }
+        ],
+        "title": "Why packets drop: the causes, as ctwatch names them",
+        "type": "timeseries"
       },
     ],
     schemaVersion: 39,
