@@ -46,7 +46,9 @@ std::vector<DropFinding> classify_drops(const DropInputs& in) {
   const std::uint64_t failed = in.insert_failed.value_or(0);
   // insert_failed includes chaintoolong (both counted in
   // __nf_conntrack_confirm()); what is left are clashes that were not
-  // resolved (and the rare entry that died before its insert).
+  // resolved (and the rare entry that died before its insert). Entries
+  // created over ctnetlink that meet the chain cap raise chaintoolong alone,
+  // so then the difference undercounts the clashes (clamped at 0).
   const std::uint64_t clashes = failed > chain ? failed - chain : 0;
   // drop includes the unresolved clashes (nf_ct_resolve_clash()); what is
   // left is allocation refused: the table is full.
