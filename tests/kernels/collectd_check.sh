@@ -25,8 +25,9 @@ cleanup() {
 trap cleanup EXIT
 
 ip netns add "$NS"
-# 40 TIME_WAIT + 7 ESTABLISHED + 5 UDP = 52 entries.
-ip netns exec "$NS" "$BUILD/tools/ctwatch-fill/ctwatch-fill" --quiet tcp:TIME_WAIT=40 tcp:ESTABLISHED=7 udp=5
+# 40 TIME_WAIT + 7 ESTABLISHED + 5 UDP + 3 unreplied UDP = 55 entries (the
+# unreplied ones feed the contract's unreplied-src/dst top peers).
+ip netns exec "$NS" "$BUILD/tools/ctwatch-fill/ctwatch-fill" --quiet tcp:TIME_WAIT=40 tcp:ESTABLISHED=7 udp=5 udp:UNREPLIED=3
 prepare_plugin_dir "$WORK" "$BUILD/plugin/ctwatch.so" logfile write_prometheus
 port=$(free_port)
 {
@@ -46,5 +47,5 @@ collectd -f -C "$WORK/collectd.conf" &
 PID=$!
 python3 "$HERE/../contract.py" prom ctwatch-kernels e2e >"$WORK/expected.prom" ||
   { echo "FAIL: tests/contract.py cannot read the metric table"; exit 1; }
-python3 "$HERE/check.py" collectd "$port" it "$WORK/expected.prom" "$COUNTERS" 52 40 ||
+python3 "$HERE/check.py" collectd "$port" it "$WORK/expected.prom" "$COUNTERS" 55 40 ||
   { dump_file "$WORK/collectd.log" collectd.log; exit 1; }
