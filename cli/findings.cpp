@@ -11,7 +11,6 @@ namespace ctwatch::cli {
 using core::Counter;
 using core::Tunable;
 
-
 namespace {
 
 namespace alert = core::alert;
@@ -141,19 +140,21 @@ std::optional<Judged> time_wait(const Ctx& c) {
 
 std::optional<Judged> max_too_small(const Ctx& c) {
   if (!c.size || !c.size->max_too_small || c.r.plan_rate) return std::nullopt;
-  return Judged{alert::kMaxBelowRecommended.severity, std::string(core::kMaxTooSmallSentence) + " Need " + num(c.size->need) +
-                                    " entries, x" + fmt("%g", c.size->headroom) + " = " + num(c.size->max) +
-                                    " recommended; nf_conntrack_max is " + num(*c.size->current_max) +
-                                    ". `ctwatch --sysctl` prints the settings."};
+  return Judged{alert::kMaxBelowRecommended.severity,
+                std::string(core::kMaxTooSmallSentence) + " Need " + num(c.size->need) + " entries, x" +
+                    fmt("%g", c.size->headroom) + " = " + num(c.size->max) + " recommended; nf_conntrack_max is " +
+                    num(*c.size->current_max) + ". `ctwatch --sysctl` prints the settings."};
 }
 
 std::optional<Judged> default_max(const Ctx& c) {
   const auto& m = c.r.snapshot.max_entries;
   if (!m || *m != core::kKernelDefaultMax) return std::nullopt;
-  return Judged{alert::kMaxNotTuned.severity,
-                "nf_conntrack_max is " + num(core::kKernelDefaultMax) + ", the kernel's default for a 64-bit machine with more than 4 GiB of RAM: "
-                "is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from the expected connection "
-                "rate and the timeouts that keep entries (see Sizing; `ctwatch --rate N/s` plans without a table)."};
+  return Judged{
+      alert::kMaxNotTuned.severity,
+      "nf_conntrack_max is " + num(core::kKernelDefaultMax) +
+          ", the kernel's default for a 64-bit machine with more than 4 GiB of RAM: "
+          "is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from the expected connection "
+          "rate and the timeouts that keep entries (see Sizing; `ctwatch --rate N/s` plans without a table)."};
 }
 
 std::optional<Judged> tcp_tw_reuse(const Ctx& c) {
@@ -192,38 +193,39 @@ std::string_view cause_id(core::DropCause c) { return core::drop_cause_text(c).i
 const std::vector<Rule>& rules() {
   using core::DropCause;
   static const std::vector<Rule> kRules = [] {
-   const std::string gate = percent(core::kFastFillRatio) + " % full";
-   return std::vector<Rule>{
-      {"table_full", "entries >= " + percent(core::kPageFillRatio) + " % of nf_conntrack_max " + as_alert("table_full"),
-       table_full},
-      {cause_id(DropCause::TableFull),
-       "--interval: drop rose beyond the unresolved clashes (critical, as ConntrackPacketsDropped), or early_drop "
-       "rose (warning, as ConntrackEarlyDrops)",
-       drop_cause<DropCause::TableFull>},
-      {cause_id(DropCause::InsertClash),
-       "--interval: insert_failed rose beyond chaintoolong " + as_alert(cause_id(DropCause::InsertClash)) +
-           "; info on kernels without clash_resolve",
-       drop_cause<DropCause::InsertClash>},
-      {cause_id(DropCause::ChainTooLong),
-       "--interval: chaintoolong rose (kernel >= 5.15) " + as_alert(cause_id(DropCause::ChainTooLong)),
-       drop_cause<DropCause::ChainTooLong>},
-      {cause_id(DropCause::Invalid), "--interval: invalid rose (info)", drop_cause<DropCause::Invalid>},
-      {"drops_in_the_past", "no --interval, drop or insert_failed > 0 (info)", drops_in_the_past},
-      {"unreplied",
-       "unreplied entries >= " + percent(core::kUnrepliedShareRatio) + " % of the census (info; warning when >= " +
-           gate + ")",
-       unreplied},
-      {"time_wait",
-       "TCP TIME_WAIT >= " + percent(core::kTimeWaitShareRatio) + " % of the census (info; " +
-           std::string(severity_name(alert::kTimeWaitDominant.severity)) + " when >= " + gate + ", as " +
-           std::string(alert::kTimeWaitDominant.name) + ")",
-       time_wait},
-      {"max_too_small", "observed peak x 2 > nf_conntrack_max " + as_alert("max_too_small"), max_too_small},
-      {"default_max",
-       "nf_conntrack_max = " + num(core::kKernelDefaultMax) + ", the kernel default " + as_alert("default_max"),
-       default_max},
-      {"tcp_tw_reuse", "net.ipv4.tcp_tw_reuse = 1 " + as_alert("tcp_tw_reuse"), tcp_tw_reuse},
-   };
+    const std::string gate = percent(core::kFastFillRatio) + " % full";
+    return std::vector<Rule>{
+        {"table_full",
+         "entries >= " + percent(core::kPageFillRatio) + " % of nf_conntrack_max " + as_alert("table_full"),
+         table_full},
+        {cause_id(DropCause::TableFull),
+         "--interval: drop rose beyond the unresolved clashes (critical, as ConntrackPacketsDropped), or early_drop "
+         "rose (warning, as ConntrackEarlyDrops)",
+         drop_cause<DropCause::TableFull>},
+        {cause_id(DropCause::InsertClash),
+         "--interval: insert_failed rose beyond chaintoolong " + as_alert(cause_id(DropCause::InsertClash)) +
+             "; info on kernels without clash_resolve",
+         drop_cause<DropCause::InsertClash>},
+        {cause_id(DropCause::ChainTooLong),
+         "--interval: chaintoolong rose (kernel >= 5.15) " + as_alert(cause_id(DropCause::ChainTooLong)),
+         drop_cause<DropCause::ChainTooLong>},
+        {cause_id(DropCause::Invalid), "--interval: invalid rose (info)", drop_cause<DropCause::Invalid>},
+        {"drops_in_the_past", "no --interval, drop or insert_failed > 0 (info)", drops_in_the_past},
+        {"unreplied",
+         "unreplied entries >= " + percent(core::kUnrepliedShareRatio) +
+             " % of the census (info; warning when >= " + gate + ")",
+         unreplied},
+        {"time_wait",
+         "TCP TIME_WAIT >= " + percent(core::kTimeWaitShareRatio) + " % of the census (info; " +
+             std::string(severity_name(alert::kTimeWaitDominant.severity)) + " when >= " + gate + ", as " +
+             std::string(alert::kTimeWaitDominant.name) + ")",
+         time_wait},
+        {"max_too_small", "observed peak x 2 > nf_conntrack_max " + as_alert("max_too_small"), max_too_small},
+        {"default_max",
+         "nf_conntrack_max = " + num(core::kKernelDefaultMax) + ", the kernel default " + as_alert("default_max"),
+         default_max},
+        {"tcp_tw_reuse", "net.ipv4.tcp_tw_reuse = 1 " + as_alert("tcp_tw_reuse"), tcp_tw_reuse},
+    };
   }();
   return kRules;
 }
@@ -243,8 +245,7 @@ std::vector<Finding> findings(const Report& r) {
   std::vector<Finding> out;
   for (const auto& rule : rules())
     if (auto j = rule.judge(c)) out.push_back({std::string(rule.id), j->severity, std::move(j->message)});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
   return out;
 }
 

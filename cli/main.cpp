@@ -127,8 +127,8 @@ int run(const cli::Options& o) {
 
   const auto first_entries = first.snapshot.entries;
   if (o.interval) {
-    std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(*o.interval)));
+    std::this_thread::sleep_until(
+        t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.interval)));
     const auto t1 = Clock::now();
     source::SampleResult second = sampler.sample();
     if (second.error) return fail(cli::explain(*second.error, cli::Stage::Stats, o.netns_path));

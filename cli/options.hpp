@@ -22,14 +22,14 @@ inline constexpr double kMaxRate = 1e8;
 inline constexpr double kMaxHold = 432000;  // 5 days, the ESTABLISHED default
 
 struct Options {
-  std::string netns;                // as given; empty: the namespace ctwatch runs in
-  std::string netns_path;           // netns resolved: NAME -> /var/run/netns/NAME, a PATH as is
-  std::optional<double> interval;   // --interval SECONDS: sample twice, report rates
-  std::size_t top = 5;              // --top N (0: no peer lists)
+  std::string netns;               // as given; empty: the namespace ctwatch runs in
+  std::string netns_path;          // netns resolved: NAME -> /var/run/netns/NAME, a PATH as is
+  std::optional<double> interval;  // --interval SECONDS: sample twice, report rates
+  std::size_t top = 5;             // --top N (0: no peer lists)
   bool json = false;
-  bool sysctl = false;              // --sysctl: print only a sysctl.d snippet of the sizing
-  std::optional<double> rate;       // --rate N[/s]: plan for N new entries/s, no live table
-  std::optional<double> hold;       // --hold SECONDS: how long each entry stays (default: TIME_WAIT timeout)
+  bool sysctl = false;         // --sysctl: print only a sysctl.d snippet of the sizing
+  std::optional<double> rate;  // --rate N[/s]: plan for N new entries/s, no live table
+  std::optional<double> hold;  // --hold SECONDS: how long each entry stays (default: TIME_WAIT timeout)
   bool help = false;
   bool version = false;
 };

@@ -83,11 +83,11 @@ inline constexpr Alert kMaxBelowRecommended{"ConntrackMaxBelowRecommended", Seve
 }  // namespace alert
 
 inline constexpr std::array kAlerts{
-    alert::kTableNearlyFull,      alert::kTableFillingFast,    alert::kPacketsDropped,
-    alert::kTimeWaitDominant,     alert::kTableFillingUp,      alert::kEarlyDrops,
-    alert::kMaxNotTuned,          alert::kTimeWaitTimeoutLong, alert::kTcpTwReuseEnabled,
-    alert::kCensusStale,          alert::kNamespaceUnsampled,  alert::kMetricsAbsent,
-    alert::kHashChainsTooLong,    alert::kInsertClashesUnresolved, alert::kMaxBelowRecommended,
+    alert::kTableNearlyFull,   alert::kTableFillingFast,        alert::kPacketsDropped,
+    alert::kTimeWaitDominant,  alert::kTableFillingUp,          alert::kEarlyDrops,
+    alert::kMaxNotTuned,       alert::kTimeWaitTimeoutLong,     alert::kTcpTwReuseEnabled,
+    alert::kCensusStale,       alert::kNamespaceUnsampled,      alert::kMetricsAbsent,
+    alert::kHashChainsTooLong, alert::kInsertClashesUnresolved, alert::kMaxBelowRecommended,
 };
 
 // The CLI's findings that watch an alert's condition, with that alert. The
