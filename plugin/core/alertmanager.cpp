@@ -234,13 +234,10 @@ bool AlertBook::due(std::size_t target, double mono_now) const {
   return firing() > 0 && mono_now - t.last_sent >= resend_;
 }
 
-std::optional<double> AlertBook::next_due(double mono_now) const {
-  std::optional<double> next;
-  for (std::size_t i = 0; i < targets_.size(); ++i) {
-    const double at = due(i, mono_now) ? mono_now : (firing() > 0 ? targets_[i].last_sent + resend_ : 1e300);
-    if (at < 1e300 && (!next || at < *next)) next = at;
-  }
-  return next;
+std::optional<double> AlertBook::next_due(std::size_t target, double mono_now) const {
+  if (due(target, mono_now)) return mono_now;
+  if (firing() > 0) return targets_.at(target).last_sent + resend_;
+  return std::nullopt;
 }
 
 std::string AlertBook::body(double unix_now, std::uint64_t* generation) const {

@@ -113,8 +113,9 @@ class AlertBook {
   // Whether target `i` should be sent the book now: it changed since the
   // target last accepted it, or a firing alert is due for its resend.
   bool due(std::size_t target, double mono_now) const;
-  // The next monotonic time something becomes due (resend), if any.
-  std::optional<double> next_due(double mono_now) const;
+  // When target `i` is next due: mono_now when due now, else its next
+  // resend while something fires, else nullopt (until the next change).
+  std::optional<double> next_due(std::size_t target, double mono_now) const;
 
   // The JSON body (array of postableAlert) of every alert held: firing
   // ones with endsAt = now + 4 resend intervals, resolved ones with their

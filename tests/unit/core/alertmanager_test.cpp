@@ -175,9 +175,10 @@ BOOST_AUTO_TEST_CASE(book_sends_changes_at_once_resends_firing_and_delivers_reso
   BOOST_TEST(book.due(1, 100));  // target 1 has not got it (down)
   BOOST_TEST(!book.due(0, 159));
   BOOST_TEST(book.due(0, 160));  // resend while firing
-  BOOST_TEST(*book.next_due(120) == 120.0);  // target 1 still due
+  BOOST_TEST(*book.next_due(1, 120) == 120.0);  // target 1 still due
+  BOOST_TEST(*book.next_due(0, 120) == 160.0);
   book.accepted(1, gen, 120);
-  BOOST_TEST(*book.next_due(130) == 160.0);
+  BOOST_TEST(*book.next_due(1, 130) == 180.0);
   // A second FAILURE of the same alert changes nothing but the annotations; startsAt stays.
   auto again = fire;
   again.time += 30;
@@ -196,6 +197,7 @@ BOOST_AUTO_TEST_CASE(book_sends_changes_at_once_resends_firing_and_delivers_reso
   book.accepted(1, gen, 701);
   BOOST_TEST(book.size() == 0u);
   BOOST_TEST(!book.due(0, 10000));
+  BOOST_TEST(!book.next_due(0, 10000).has_value());
   // A resolve of something that never fired is nothing.
   book.apply(ok, 800);
   BOOST_TEST(book.size() == 0u);
