@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/fill_trend.hpp"
+#include "core/thresholds.hpp"
 
 namespace ctwatch::core {
 namespace {
