@@ -36,20 +36,6 @@ std::string_view page_alert_name(PageAlert a) {
   return "ConntrackTableNearlyFull";
 }
 
-PageEvidence page_evidence(const Census& c) {
-  PageEvidence e;
-  e.entries = c.entries;
-  e.time_wait = c.tcp_states[kTcpTimeWait];
-  if (c.top_peers) {
-    const auto& src = c.top_peers->sources.top;
-    const auto& dst = c.top_peers->destinations.top;
-    if (!src.empty()) e.top_source = format_address(src.front().key) + " (" + std::to_string(src.front().count) + ")";
-    if (!dst.empty())
-      e.top_destination = format_endpoint(dst.front().key) + " (" + std::to_string(dst.front().count) + ")";
-  }
-  return e;
-}
-
 PageNotifier::PageNotifier(std::string label, PagePolicy policy) : label_(std::move(label)), policy_(policy) {}
 
 bool PageNotifier::wants_estimate(double fill) const noexcept {
@@ -75,11 +61,7 @@ std::string PageNotifier::describe(const PageEvent& e, std::string_view what) co
     m += " (" + percent(fill_) + " full, " + std::to_string(entries_) + " of " + std::to_string(max_) + " entries";
   if (max_ > 0 && ttf_ && std::isfinite(*ttf_)) m += ", full in about " + seconds(*ttf_);
   if (max_ > 0) m += ")";
-  if (evidence_ && e.kind != PageEvent::Kind::Resolve && evidence_->entries > 0) {
-    m += "; TIME_WAIT " + percent(static_cast<double>(evidence_->time_wait) / static_cast<double>(evidence_->entries));
-    if (!evidence_->top_source.empty()) m += "; top source " + evidence_->top_source;
-    if (!evidence_->top_destination.empty()) m += ", top destination " + evidence_->top_destination;
-  }
+  if (!evidence_.empty() && e.kind != PageEvent::Kind::Resolve) m += "; " + evidence_;
   return m;
 }
 
@@ -182,8 +164,8 @@ std::vector<PageEvent> PageNotifier::on_counters(double t, std::optional<std::ui
   return out;
 }
 
-std::vector<PageEvent> PageNotifier::on_evidence(const PageEvidence& e) {
-  evidence_ = e;
+std::vector<PageEvent> PageNotifier::on_evidence(std::string summary) {
+  evidence_ = std::move(summary);
   std::vector<PageEvent> out;
   for (std::size_t i = 0; i < kSlots; ++i)
     if (slots_[i].firing) out.push_back(event(PageEvent::Kind::Update, i, slots_[i].fired_at));

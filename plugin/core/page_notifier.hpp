@@ -37,10 +37,10 @@
 // OKAY.
 //
 // Messages fit collectd's NOTIF_MAX_MSG_LEN (256 with the NUL) as far as
-// their variable parts allow; the adapter truncates the rest. Once the
-// evidence census ran (PageEvidence), the messages add the TIME_WAIT share
-// and the top source and destination, and on_evidence() re-issues the
-// firing alerts' messages (Event::Update).
+// their variable parts allow; the adapter truncates the rest. Once a census
+// ran (on_evidence, with core::describe_census's words: the TIME_WAIT share
+// and the top source and destination), the messages add it, and the firing
+// alerts' messages are re-issued (Event::Update).
 //
 // Pure: time is passed in (monotonic seconds); no clock, no I/O. Not
 // thread-safe: the owner locks.
@@ -52,7 +52,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/census.hpp"
 
 namespace ctwatch::core {
 
@@ -84,15 +83,6 @@ struct PageSample {
   std::optional<double> seconds_to_full;
 };
 
-// What the evidence census found, for the messages.
-struct PageEvidence {
-  std::uint64_t entries = 0;         // entries the census counted
-  std::uint64_t time_wait = 0;       // of which TCP TIME_WAIT
-  std::string top_source;            // "10.0.0.2 (150000)"; empty: not counted
-  std::string top_destination;       // "10.0.0.3:8080 (160000)"
-};
-PageEvidence page_evidence(const Census& c);
-
 struct PageEvent {
   enum class Kind : std::uint8_t { Fire, Update, Resolve };
   Kind kind = Kind::Fire;
@@ -117,9 +107,10 @@ class PageNotifier {
   std::vector<PageEvent> on_counters(double t, std::optional<std::uint64_t> drop,
                                      std::optional<std::uint64_t> insert_failed);
 
-  // The evidence census finished: later messages carry it, and every
-  // firing alert gets an Update with the new message.
-  std::vector<PageEvent> on_evidence(const PageEvidence& e);
+  // A census finished (`summary`: core::describe_census of it): later
+  // messages carry it, and every firing alert gets an Update with the new
+  // message.
+  std::vector<PageEvent> on_evidence(std::string summary);
 
   // Whether a sample at this fill needs seconds_to_full (FillTrend's fit
   // costs ~30 us; below the FillingFast band nothing depends on it).
@@ -150,7 +141,7 @@ class PageNotifier {
   std::array<std::optional<std::uint64_t>, 2> last_counter_{};
   std::array<std::uint64_t, 2> rose_by_{};
   std::array<double, 2> last_rise_{};
-  std::optional<PageEvidence> evidence_;
+  std::string evidence_;
 };
 
 }  // namespace ctwatch::core

@@ -29,8 +29,8 @@ void PageWatch::on_counters(const std::string& label, double t, std::optional<st
   feed(label, [&](core::PageNotifier& n) { return n.on_counters(t, drop, insert_failed); });
 }
 
-void PageWatch::on_census(const std::string& label, const core::Census& c) {
-  feed(label, [&](core::PageNotifier& n) { return n.on_evidence(core::page_evidence(c)); });
+void PageWatch::on_evidence(const std::string& label, std::string summary) {
+  feed(label, [&](core::PageNotifier& n) { return n.on_evidence(std::move(summary)); });
 }
 
 void PageWatch::retain(const std::vector<std::string>& labels) {

@@ -20,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "core/census.hpp"
 #include "core/page_notifier.hpp"
 
 namespace ctwatch::source {
@@ -37,7 +36,8 @@ class PageWatch {
   void on_sample(const std::string& label, const core::PageSample& s);
   void on_counters(const std::string& label, double t, std::optional<std::uint64_t> drop,
                    std::optional<std::uint64_t> insert_failed);
-  void on_census(const std::string& label, const core::Census& c);
+  // A census of the namespace finished; `summary` is core::describe_census's.
+  void on_evidence(const std::string& label, std::string summary);
   // Forgets every namespace not in `labels` (read() calls it).
   void retain(const std::vector<std::string>& labels);
 
