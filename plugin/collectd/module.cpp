@@ -178,7 +178,11 @@ void dispatch_page(const std::string& label, const core::PageEvent& e) noexcept 
     plugin_notification_meta_add_double(&n, "fill", e.fill);
     if (e.seconds_to_full) plugin_notification_meta_add_double(&n, "seconds_to_full", *e.seconds_to_full);
     if (e.kind == core::PageEvent::Kind::Update) {
-      if (auto* s = g_sender.load()) s->notify(to_core(&n));
+      if (auto* s = g_sender.load()) {
+        core::Notification c = to_core(&n);
+        c.message = e.message;  // not cut at NOTIF_MAX_MSG_LEN: it never goes through collectd
+        s->notify(c);
+      }
     } else {
       plugin_dispatch_notification(&n);
     }
