@@ -3,8 +3,10 @@
 // sampler feeds it: one sample a second into FillTrend, the estimate asked
 // for when the notifier wants it, then PageNotifier::on_sample.
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 
 #include "boost_test.hpp"
 #include "core/fill_trend.hpp"
@@ -84,6 +86,31 @@ BOOST_AUTO_TEST_CASE(names_are_the_rules_alertnames) {
   BOOST_TEST(core::page_alert_name(core::PageAlert::NearlyFull) == "ConntrackTableNearlyFull");
   BOOST_TEST(core::page_alert_name(core::PageAlert::PacketsDropped) == "ConntrackPacketsDropped");
   BOOST_TEST(core::kPageSeverity == "critical");
+}
+
+// The policy's `for` times are the rules': NearlyFull `for: 1m`,
+// FillingFast and PacketsDropped `for: 0m` (the thresholds themselves are
+// core/thresholds.hpp's, checked against the rules by their own tests).
+BOOST_AUTO_TEST_CASE(for_times_are_the_rules) {
+  std::ifstream f(std::string(CTWATCH_SOURCE_DIR) + "/rules/prometheus/ctwatch.rules.yml");
+  BOOST_TEST_REQUIRE(f.good());
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string rules = ss.str();
+  auto for_of = [&](const std::string& alert) {
+    const auto at = rules.find("- alert: " + alert + "\n");
+    BOOST_TEST_REQUIRE(at != std::string::npos, alert);
+    const auto f_at = rules.find("for: ", at);
+    return rules.substr(f_at + 5, rules.find('\n', f_at) - f_at - 5);
+  };
+  const core::PagePolicy p;
+  BOOST_TEST(for_of("ConntrackTableNearlyFull") == "1m");
+  BOOST_TEST(p.nearly_full_for == 60.0);
+  BOOST_TEST(for_of("ConntrackTableFillingFast") == "0m");
+  BOOST_TEST(for_of("ConntrackPacketsDropped") == "0m");
+  BOOST_TEST(rules.find("increase(collectd_ctwatch_errors_total{type=~\"drop|insert_failed\"}[5m]) > 0") !=
+             std::string::npos);
+  BOOST_TEST(p.drop_quiet == 300.0);
 }
 
 // The no-false-page cases of issue 21.
