@@ -20,7 +20,9 @@ Prometheus's own ConntrackTableFillingFast fires for every ramp namespace
     its description names the fill and the time to full;
   * exactly one firing notification per group (alertname, instance,
     ctwatch) reached the receiver in the phase: both paths, one page;
-  * with --prometheus: Prometheus's ConntrackTableFillingFast fired for it;
+  * with --prometheus: Prometheus's ConntrackTableFillingFast fired for it,
+    and Alertmanager held one alert for it, not two (same labels, one
+    fingerprint: no "updated group" notification a group_interval later);
 
 and for every quiet namespace: no alert in Alertmanager and no
 notification at the receiver. Prints the timeline (seconds after the
@@ -189,6 +191,11 @@ def main():
             fails.append(f"{label}: the page (+{delivered - t0:.1f} s) came after the first drop (+{drop - t0:.1f} s)")
         if a.prometheus and label not in prom_fired:
             fails.append(f"{label}: Prometheus's ConntrackTableFillingFast never fired: no proof of both paths")
+        if a.prometheus and len(am) != 1:
+            # Same labels on both paths: Alertmanager holds ONE alert, so no
+            # "new alert in the group" notification a group_interval later.
+            fails.append(f"{label}: {len(am)} {name} alerts in Alertmanager (fingerprints), not one: "
+                         f"{[s_['labels'] for s_ in am]}")
 
         def rel(x):
             return f"{x - t0:.1f}" if x is not None else "-"
