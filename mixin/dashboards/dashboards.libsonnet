@@ -1,4 +1,5 @@
-// The Grafana dashboards.  Each file is a function(c, runbook) returning the
+// The Grafana dashboards.  The host dashboard is built from the panel library
+// (mixin/lib/dashboard.libsonnet); the fleet file is a function(c, runbook) returning the
 // dashboard with plain PromQL queries; here every query (targets' expr,
 // template variables' query/definition) gets _config.ctwatchSelector and,
 // with showMultiCluster, the cluster matcher and `by` label; the dashboards
@@ -81,7 +82,7 @@ local finish(c, d, multiClusterVar) =
   grafanaDashboards+:: {
     local c = $._config,
     local runbook(name) = c.runbookURLPattern % name,
-    'ctwatch-host.json': finish(c, (import 'ctwatch-host.libsonnet')(c, runbook), false),
+    'ctwatch-host.json': (import 'ctwatch-host.libsonnet')(c),
     'ctwatch-fleet.json': finish(c, (import 'ctwatch-fleet.libsonnet')(c, runbook), true),
   },
 }
