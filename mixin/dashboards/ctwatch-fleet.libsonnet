@@ -16,7 +16,7 @@ function(c)
       + { current: { selected: true, text: ['All'], value: ['$__all'] } },
     ],
     [
-      lib.text('On call? Start here', [0, 0, 24, 3], 'One row per question, built for 1,000+ hosts (top 20 lists and tables, never a panel per host). **Red counts** are hosts that page: table >= ' + c.fillPagePercentText + ' % full (ConntrackTableNearlyFull) or dropping packets (ConntrackPacketsDropped). Click a host in a list or table to open **ctwatch — host** for it. Runbooks, one per alert: [docs/runbooks/](' + c.runbookIndexURL + '). "Host" is collectd\'s Hostname (the `instance` label, kept by `honor_labels: true`); counts are of hosts, lists are per host and namespace.'),
+      lib.text('On call? Start here', [0, 0, 24, 3], 'One row per question, built for 1,000+ hosts (top 20 lists and tables, never a panel per host). **Red counts** are hosts that page: table >= ' + c.fillPagePercentText + ' % full (ConntrackTableNearlyFull) or dropping packets (ConntrackPacketsDropped). Click a host in a list or table to open **ctwatch — host** for it. Runbooks, one per alert: [docs/runbooks/](' + lib.runbookIndex + '). "Host" is collectd\'s Hostname (the `instance` label, kept by `honor_labels: true`); counts are of hosts, lists are per host and namespace.'),
       lib.row('Fleet at a glance', 3),
       lib.stat('Hosts reporting',
                [0, 4, 3, 5],

@@ -16,6 +16,8 @@
 //   lib.by('ctwatch, type') -> by (cluster, ctwatch, type)
 local u = import 'util.libsonnet';
 local datasource = { type: 'prometheus', uid: '${datasource}' };
+// The shipped defaults, to tell a set runbookIndexURL from the default one.
+local defaults = (import '../config.libsonnet')._config;
 
 function(c, kind)
   assert kind == 'host' || kind == 'fleet' : 'dashboard kind must be host or fleet, not ' + kind;
@@ -73,6 +75,15 @@ function(c, kind)
       'clamp_max(last_over_time(%s[10m]) / ignoring(type) (%s > 0), 1)' % [m('collectd_ctwatch_tcp_connections', 'type="TIME_WAIT"'), m('collectd_ctwatch_conntrack', 'type="entries"')]),
 
     // ---- links -----------------------------------------------------------
+    // The runbook index: runbookIndexURL when set, otherwise the directory
+    // of runbookURLPattern (so setting only the pattern moves both).
+    runbookIndex::
+      if c.runbookIndexURL != defaults.runbookIndexURL || c.runbookURLPattern == defaults.runbookURLPattern
+      then c.runbookIndexURL
+      else
+        local before = std.split(c.runbookURLPattern, '%')[0];
+        local slashes = std.findSubstr('/', before);
+        if slashes == [] then c.runbookIndexURL else std.substr(before, 0, slashes[std.length(slashes) - 1] + 1),
     runbook(name):: c.runbookURLPattern % name,
     // The panel links to the runbooks of `names` (alert names).
     runbooks(names):: {
@@ -235,14 +246,15 @@ function(c, kind)
           title: 'Runbooks (docs/runbooks/)',
           tooltip: 'One runbook per ctwatch alert',
           type: 'link',
-          url: c.runbookIndexURL,
+          url: $.runbookIndex,
         },
         {
           asDropdown: true,
           icon: 'external link',
           includeVars: false,
           keepTime: true,
-          tags: ['ctwatch'],
+          // every dashboard carrying all of our tags: ours
+          tags: c.dashboardTags,
           targetBlank: false,
           title: 'ctwatch dashboards',
           tooltip: '',
@@ -257,26 +269,28 @@ function(c, kind)
       tags: c.dashboardTags,
       templating: {
         list: [
-          {
-            current: {},
-            description: "The Prometheus that scrapes collectd's write_prometheus (scrape job with honor_labels: true).",
-            hide: 0,
-            includeAll: false,
-            label: 'Data source',
-            multi: false,
-            name: 'datasource',
-            options: [],
-            query: 'prometheus',
-            refresh: 1,
-            regex: '',
-            skipUrlSync: false,
-            type: 'datasource',
-          },
-        ] + (if c.showMultiCluster then [$.variable('cluster', 'Cluster', 'Cluster (the %s label)' % c.clusterLabel,
-                                                    'label_values(%s, %s)' % [selector('collectd_ctwatch_conntrack', [c.ctwatchSelector]), c.clusterLabel],
-                                                    all=multi) { query+: { refId: 'ctwatch-cluster' } }]
-             else [])
-        + variables,
+                {
+                  current: {},
+                  description: "The Prometheus that scrapes collectd's write_prometheus (scrape job with honor_labels: true).",
+                  hide: 0,
+                  includeAll: false,
+                  label: 'Data source',
+                  multi: false,
+                  name: 'datasource',
+                  options: [],
+                  query: 'prometheus',
+                  refresh: 1,
+                  regex: '',
+                  skipUrlSync: false,
+                  type: 'datasource',
+                },
+              ] + (if c.showMultiCluster then [$.variable('cluster',
+                                                          'Cluster',
+                                                          'Cluster (the %s label)' % c.clusterLabel,
+                                                          'label_values(%s, %s)' % [selector('collectd_ctwatch_conntrack', [c.ctwatchSelector]), c.clusterLabel],
+                                                          all=multi) { query+: { refId: 'ctwatch-cluster' } }]
+                   else [])
+              + variables,
       },
       time: { from: 'now-6h', to: 'now' },
       timepicker: {},

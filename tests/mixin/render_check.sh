@@ -52,4 +52,27 @@ n = sum(len(g["rules"]) for g in ref["groups"])
 print(f"ok: rules file and PrometheusRule parse to the same {n} rules")
 PY
 promtool check rules rules/prometheus/ctwatch.rules.yml "$tmp/spec.yml" || status=1
+
+# The dashboards' own links follow _config: the "ctwatch dashboards" list
+# filters on dashboardTags; the runbook index is the directory of
+# runbookURLPattern unless runbookIndexURL is set.
+links() { # CONFIG EXPECTED
+  local got
+  got=$(cd mixin && jsonnet --tla-str part=json --tla-code "config=$1" render.jsonnet | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for name in ("dashboards/ctwatch-host.json", "dashboards/ctwatch-fleet.json"):
+    links = {l["type"]: l for l in r[name]["links"]}
+    text = r[name]["panels"][0]["options"]["content"]
+    index = links["link"]["url"]
+    assert "[docs/runbooks/](%s)" % index in text, name + ": the text panel links another runbook index"
+    print(index, ",".join(links["dashboards"]["tags"]))' | sort -u)
+  if [[ $got == "$2" ]]; then echo "ok: dashboard links with $1: $got"
+  else echo "FAIL: dashboard links with $1: got [$got], expected [$2]" >&2; status=1; fi
+}
+links '{}' 'file:///usr/share/doc/collectd-ctwatch/runbooks/ ctwatch,conntrack'
+links '{dashboardTags: ["network"], runbookURLPattern: "https://git.example.com/ct/blob/main/docs/runbooks/%s.md"}' \
+  'https://git.example.com/ct/blob/main/docs/runbooks/ network'
+links '{runbookURLPattern: "https://wiki.example.com/%s", runbookIndexURL: "https://wiki.example.com/Runbooks"}' \
+  'https://wiki.example.com/Runbooks ctwatch,conntrack'
 exit $status
