@@ -8,12 +8,8 @@ function(c)
     'ctwatch — fleet',
     'All hosts running the collectd ctwatch plugin: who is full, who is dropping, who will fill, who is untuned. Runbooks: docs/runbooks/.',
     [
-      lib.variable('namespace',
-                   'Namespace',
-                   "Network namespaces (ctwatch label) to include: host = each collectd's own namespace",
-                   'label_values(%s, ctwatch)' % lib.mAll('collectd_ctwatch_conntrack'),
-                   all=true)
-      + { current: { selected: true, text: ['All'], value: ['$__all'] } },
+      lib.namespaceVariable("Network namespaces (ctwatch label) to include: host = each collectd's own namespace",
+                            'label_values(%s, ctwatch)' % lib.mAll('collectd_ctwatch_conntrack')),
     ],
     [
       lib.text('On call? Start here', [0, 0, 24, 3], 'One row per question, built for 1,000+ hosts (top 20 lists and tables, never a panel per host). **Red counts** are hosts that page: table >= ' + c.fillPagePercentText + ' % full (ConntrackTableNearlyFull) or dropping packets (ConntrackPacketsDropped). Click a host in a list or table to open **ctwatch — host** for it. Runbooks, one per alert: [docs/runbooks/](' + lib.runbookIndex + '). "Host" is collectd\'s Hostname (the `instance` label, kept by `honor_labels: true`); counts are of hosts, lists are per host and namespace.'),
@@ -91,7 +87,9 @@ function(c)
                 [lib.q('sort_desc(sum %s (increase(%s[5m])) > 0)' % [lib.by('instance, ctwatch, type'), lib.m('collectd_ctwatch_errors_total', 'type=~"drop|insert_failed|early_drop"')])])
       + lib.noValue('No host dropped packets in the last 5 minutes')
       + lib.steps([['transparent', null]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'increase (5 min)' }, properties: [{ id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'red', value: null }] } }, { id: 'decimals', value: 0 }] }])
+      + lib.overrides([
+        lib.byName('increase (5 min)', [lib.prop('custom.cellOptions', { type: 'color-background' }), lib.prop('thresholds', { mode: 'absolute', steps: [{ color: 'red', value: null }] }), lib.prop('decimals', 0)]),
+      ])
       + lib.runbooks(['ConntrackPacketsDropped', 'ConntrackEarlyDrops'])
       + lib.transformations([{ id: 'organize', options: { excludeByName: { Time: true }, includeByName: {}, indexByName: { Value: 3, ctwatch: 1, instance: 0, type: 2 }, renameByName: { Value: 'increase (5 min)', ctwatch: 'namespace', instance: 'host', type: 'counter' } } }])
       + lib.sortBy('increase (5 min)')
@@ -102,7 +100,9 @@ function(c)
                 [lib.q('sort_desc(100 * max %s ((%s >= 1) and ignoring(type) (%s >= 0.5) and ignoring(type) (%s > 0)))' % [lib.by('instance, ctwatch'), lib.fillIn4h, lib.fill, lib.growth])])
       + lib.noValue('No table is on course to fill within 4 hours')
       + lib.steps([['transparent', null]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'predicted fill in 4 h' }, properties: [{ id: 'unit', value: 'percent' }, { id: 'decimals', value: 0 }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'orange', value: null }] } }] }])
+      + lib.overrides([
+        lib.byName('predicted fill in 4 h', [lib.prop('unit', 'percent'), lib.prop('decimals', 0), lib.prop('custom.cellOptions', { type: 'color-background' }), lib.prop('thresholds', { mode: 'absolute', steps: [{ color: 'orange', value: null }] })]),
+      ])
       + lib.runbooks(['ConntrackTableFillingUp'])
       + lib.transformations([{ id: 'organize', options: { excludeByName: { Time: true }, includeByName: {}, indexByName: { Value: 2, ctwatch: 1, instance: 0 }, renameByName: { Value: 'predicted fill in 4 h', ctwatch: 'namespace', instance: 'host' } } }])
       + lib.sortBy('predicted fill in 4 h')
@@ -132,7 +132,9 @@ function(c)
       + lib.decimals(1)
       + lib.minMax(0, 100)
       + lib.steps([['green', null], ['orange', 70], ['red', c.fillPagePercent]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'max' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }] }])
+      + lib.overrides([
+        lib.byName('max', [lib.prop('color', { fixedColor: 'red', mode: 'fixed' })]),
+      ])
       + lib.custom({ thresholdsStyle+: { mode: 'dashed' } }),
       lib.timeseries('Fleet drop / insert_failed / early_drop per second',
                      [12, 31, 12, 6],
@@ -140,7 +142,11 @@ function(c)
                      [lib.q('sum %s (rate(%s[$__rate_interval]))' % [lib.by('type'), lib.m('collectd_ctwatch_errors_total', 'type=~"drop|insert_failed|early_drop"')], '{{type}}')])
       + lib.unit('suffix:/s')
       + lib.steps([['transparent', null], ['red', 1e-06]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'drop' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'insert_failed' }, properties: [{ id: 'color', value: { fixedColor: 'dark-red', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'early_drop' }, properties: [{ id: 'color', value: { fixedColor: 'orange', mode: 'fixed' } }] }])
+      + lib.overrides([
+        lib.byName('drop', [lib.prop('color', { fixedColor: 'red', mode: 'fixed' })]),
+        lib.byName('insert_failed', [lib.prop('color', { fixedColor: 'dark-red', mode: 'fixed' })]),
+        lib.byName('early_drop', [lib.prop('color', { fixedColor: 'orange', mode: 'fixed' })]),
+      ])
       + lib.runbooks(['ConntrackPacketsDropped'])
       + lib.custom({ thresholdsStyle+: { mode: 'area' } }),
       lib.row('Tuning per host  (orange = kernel default or risky setting)', 37),
@@ -155,7 +161,13 @@ function(c)
                   lib.q('max %s (%s)' % [lib.by('instance, ctwatch'), lib.m('collectd_ctwatch_gauge', 'type="tcp_tw_reuse"')]),
                 ])
       + lib.steps([['transparent', null]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'fill' }, properties: [{ id: 'unit', value: 'percent' }, { id: 'decimals', value: 1 }, { id: 'custom.cellOptions', value: { mode: 'basic', type: 'gauge', valueDisplayMode: 'text' } }, { id: 'min', value: 0 }, { id: 'max', value: 100 }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 70 }, { color: 'red', value: c.fillPagePercent }] } }] }, { matcher: { id: 'byName', options: 'nf_conntrack_max' }, properties: [{ id: 'decimals', value: 0 }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'mappings', value: [{ options: { '262144': { color: 'orange', index: 0, text: '262144 (kernel default)' } }, type: 'value' }] }] }, { matcher: { id: 'byName', options: 'nf_conntrack_buckets' }, properties: [{ id: 'decimals', value: 0 }] }, { matcher: { id: 'byName', options: 'tcp_timeout_time_wait' }, properties: [{ id: 'unit', value: 's' }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'transparent', value: null }, { color: 'orange', value: 61 }] } }] }, { matcher: { id: 'byName', options: 'tcp_tw_reuse' }, properties: [{ id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'mappings', value: [{ options: { '0': { index: 0, text: '0 (off)' }, '1': { color: 'orange', index: 1, text: '1 (on for all): review' }, '2': { index: 2, text: '2 (loopback only, default)' } }, type: 'value' }] }] }])
+      + lib.overrides([
+        lib.byName('fill', [lib.prop('unit', 'percent'), lib.prop('decimals', 1), lib.prop('custom.cellOptions', { mode: 'basic', type: 'gauge', valueDisplayMode: 'text' }), lib.prop('min', 0), lib.prop('max', 100), lib.prop('thresholds', { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 70 }, { color: 'red', value: c.fillPagePercent }] })]),
+        lib.byName('nf_conntrack_max', [lib.prop('decimals', 0), lib.prop('custom.cellOptions', { type: 'color-background' }), lib.prop('mappings', [{ options: { '262144': { color: 'orange', index: 0, text: '262144 (kernel default)' } }, type: 'value' }])]),
+        lib.byName('nf_conntrack_buckets', [lib.prop('decimals', 0)]),
+        lib.byName('tcp_timeout_time_wait', [lib.prop('unit', 's'), lib.prop('custom.cellOptions', { type: 'color-background' }), lib.prop('thresholds', { mode: 'absolute', steps: [{ color: 'transparent', value: null }, { color: 'orange', value: 61 }] })]),
+        lib.byName('tcp_tw_reuse', [lib.prop('custom.cellOptions', { type: 'color-background' }), lib.prop('mappings', [{ options: { '0': { index: 0, text: '0 (off)' }, '1': { color: 'orange', index: 1, text: '1 (on for all): review' }, '2': { index: 2, text: '2 (loopback only, default)' } }, type: 'value' }])]),
+      ])
       + lib.transformations([{ id: 'merge', options: {} }, { id: 'organize', options: { excludeByName: { Time: true }, includeByName: {}, indexByName: { 'Value #A': 2, 'Value #B': 3, 'Value #C': 4, 'Value #D': 5, 'Value #E': 6, ctwatch: 1, instance: 0 }, renameByName: { 'Value #A': 'fill', 'Value #B': 'nf_conntrack_max', 'Value #C': 'nf_conntrack_buckets', 'Value #D': 'tcp_timeout_time_wait', 'Value #E': 'tcp_tw_reuse', ctwatch: 'namespace', instance: 'host' } } }])
       + lib.sortBy('fill')
       + lib.hostLink('__data.fields'),

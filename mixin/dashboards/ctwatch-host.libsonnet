@@ -12,12 +12,8 @@ function(c)
                    'Host',
                    'collectd Hostname (needs honor_labels: true on the scrape job)',
                    'label_values(%s, instance)' % lib.mAll('collectd_ctwatch_conntrack')),
-      lib.variable('namespace',
-                   'Namespace',
-                   "Network namespace (ctwatch label): host = collectd's own namespace",
-                   'label_values(%s, ctwatch)' % lib.mHost('collectd_ctwatch_conntrack'),
-                   all=true)
-      + { current: { selected: true, text: ['All'], value: ['$__all'] } },
+      lib.namespaceVariable("Network namespace (ctwatch label): host = collectd's own namespace",
+                            'label_values(%s, ctwatch)' % lib.mHost('collectd_ctwatch_conntrack')),
     ],
     [
       lib.text('On call? Start here', [0, 0, 24, 3], '**Is the table full?** Top row: fill (entries / `nf_conntrack_max`, the expression of the `ConntrackTableNearlyFull` alert, which pages at **' + c.fillPagePercentText + ' %**). **Are connections failing?** Second row: any red number there means the kernel dropped packets or could not insert entries. **Why is it filling?** Third row: the census by TCP state and protocol (TIME_WAIT in red). **Was it tuned?** Fourth row: orange values are kernel defaults or risky settings.\n\nRunbooks, one per alert: [docs/runbooks/](' + lib.runbookIndex + ') — start with [ConntrackTableNearlyFull](' + lib.runbook('ConntrackTableNearlyFull') + ') and [ConntrackPacketsDropped](' + lib.runbook('ConntrackPacketsDropped') + "). For a namespace other than `host`, run the runbook's commands inside it (`ip netns exec NAME ...`)."),
@@ -51,7 +47,12 @@ function(c)
                      ])
       + lib.unit('short')
       + lib.steps([['green', null]])
-      + lib.overrides([{ matcher: { id: 'byRegexp', options: '.* max$' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }, { id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } }, { id: 'custom.fillOpacity', value: 0 }] }, { matcher: { id: 'byRegexp', options: '.*' + c.fillPagePercentText + ' % of max.*' }, properties: [{ id: 'color', value: { fixedColor: 'orange', mode: 'fixed' } }, { id: 'custom.lineStyle', value: { dash: [0, 10], fill: 'dot' } }, { id: 'custom.fillOpacity', value: 0 }] }, { matcher: { id: 'byRegexp', options: '.* peak$' }, properties: [{ id: 'custom.lineStyle', value: { dash: [2, 4], fill: 'dot' } }, { id: 'custom.fillOpacity', value: 0 }] }, { matcher: { id: 'byRegexp', options: '.*recommended.*' }, properties: [{ id: 'color', value: { fixedColor: 'purple', mode: 'fixed' } }, { id: 'custom.lineStyle', value: { dash: [4, 4], fill: 'dash' } }, { id: 'custom.fillOpacity', value: 0 }] }])
+      + lib.overrides([
+        lib.byRegexp('.* max$', [lib.prop('color', { fixedColor: 'red', mode: 'fixed' }), lib.prop('custom.lineStyle', { dash: [10, 10], fill: 'dash' }), lib.prop('custom.fillOpacity', 0)]),
+        lib.byRegexp('.*' + c.fillPagePercentText + ' % of max.*', [lib.prop('color', { fixedColor: 'orange', mode: 'fixed' }), lib.prop('custom.lineStyle', { dash: [0, 10], fill: 'dot' }), lib.prop('custom.fillOpacity', 0)]),
+        lib.byRegexp('.* peak$', [lib.prop('custom.lineStyle', { dash: [2, 4], fill: 'dot' }), lib.prop('custom.fillOpacity', 0)]),
+        lib.byRegexp('.*recommended.*', [lib.prop('color', { fixedColor: 'purple', mode: 'fixed' }), lib.prop('custom.lineStyle', { dash: [4, 4], fill: 'dash' }), lib.prop('custom.fillOpacity', 0)]),
+      ])
       + lib.runbooks(['ConntrackTableNearlyFull']),
       lib.row('Are connections failing?  (any non-zero drop / insert_failed is an outage)', 12),
       lib.stat('Packets dropped in the time range (drop + insert_failed)',
@@ -76,7 +77,11 @@ function(c)
                      [lib.q('sum %s (rate(%s[$__rate_interval]))' % [lib.by('ctwatch, type'), lib.m('collectd_ctwatch_errors_total', 'type=~"drop|insert_failed|early_drop"')], '{{ctwatch}} {{type}}')])
       + lib.unit('suffix:/s')
       + lib.steps([['transparent', null], ['red', 1e-06]])
-      + lib.overrides([{ matcher: { id: 'byRegexp', options: '.* drop$' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }, { id: 'custom.lineWidth', value: 2 }] }, { matcher: { id: 'byRegexp', options: '.* insert_failed$' }, properties: [{ id: 'color', value: { fixedColor: 'dark-red', mode: 'fixed' } }, { id: 'custom.lineWidth', value: 2 }] }, { matcher: { id: 'byRegexp', options: '.* early_drop$' }, properties: [{ id: 'color', value: { fixedColor: 'orange', mode: 'fixed' } }] }])
+      + lib.overrides([
+        lib.byRegexp('.* drop$', [lib.prop('color', { fixedColor: 'red', mode: 'fixed' }), lib.prop('custom.lineWidth', 2)]),
+        lib.byRegexp('.* insert_failed$', [lib.prop('color', { fixedColor: 'dark-red', mode: 'fixed' }), lib.prop('custom.lineWidth', 2)]),
+        lib.byRegexp('.* early_drop$', [lib.prop('color', { fixedColor: 'orange', mode: 'fixed' })]),
+      ])
       + lib.runbooks(['ConntrackPacketsDropped', 'ConntrackEarlyDrops'])
       + lib.custom({ thresholdsStyle+: { mode: 'area' } }),
       lib.timeseries('Other kernel counters per second (informational)',
@@ -95,7 +100,18 @@ function(c)
                      [lib.q('sum %s (%s)' % [lib.by('type'), lib.m('collectd_ctwatch_tcp_connections')], '{{type}}')])
       + lib.unit('short')
       + lib.steps([['green', null]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'TIME_WAIT' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }, { id: 'custom.fillOpacity', value: 90 }, { id: 'custom.lineWidth', value: 2 }] }, { matcher: { id: 'byName', options: 'ESTABLISHED' }, properties: [{ id: 'color', value: { fixedColor: 'green', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'SYN_SENT' }, properties: [{ id: 'color', value: { fixedColor: 'yellow', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'SYN_RECV' }, properties: [{ id: 'color', value: { fixedColor: 'light-yellow', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'SYN_SENT2' }, properties: [{ id: 'color', value: { fixedColor: 'super-light-yellow', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'FIN_WAIT' }, properties: [{ id: 'color', value: { fixedColor: 'blue', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'CLOSE_WAIT' }, properties: [{ id: 'color', value: { fixedColor: 'light-blue', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'LAST_ACK' }, properties: [{ id: 'color', value: { fixedColor: 'purple', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'CLOSE' }, properties: [{ id: 'color', value: { fixedColor: 'light-purple', mode: 'fixed' } }] }, { matcher: { id: 'byName', options: 'NONE' }, properties: [{ id: 'color', value: { fixedColor: 'text', mode: 'fixed' } }] }])
+      + lib.overrides([
+        lib.byName('TIME_WAIT', [lib.prop('color', { fixedColor: 'red', mode: 'fixed' }), lib.prop('custom.fillOpacity', 90), lib.prop('custom.lineWidth', 2)]),
+        lib.byName('ESTABLISHED', [lib.prop('color', { fixedColor: 'green', mode: 'fixed' })]),
+        lib.byName('SYN_SENT', [lib.prop('color', { fixedColor: 'yellow', mode: 'fixed' })]),
+        lib.byName('SYN_RECV', [lib.prop('color', { fixedColor: 'light-yellow', mode: 'fixed' })]),
+        lib.byName('SYN_SENT2', [lib.prop('color', { fixedColor: 'super-light-yellow', mode: 'fixed' })]),
+        lib.byName('FIN_WAIT', [lib.prop('color', { fixedColor: 'blue', mode: 'fixed' })]),
+        lib.byName('CLOSE_WAIT', [lib.prop('color', { fixedColor: 'light-blue', mode: 'fixed' })]),
+        lib.byName('LAST_ACK', [lib.prop('color', { fixedColor: 'purple', mode: 'fixed' })]),
+        lib.byName('CLOSE', [lib.prop('color', { fixedColor: 'light-purple', mode: 'fixed' })]),
+        lib.byName('NONE', [lib.prop('color', { fixedColor: 'text', mode: 'fixed' })]),
+      ])
       + lib.runbooks(['ConntrackTimeWaitDominant'])
       + lib.custom({ fillOpacity: 40, stacking+: { mode: 'normal' } }),
       lib.timeseries('TIME_WAIT share of entries',
@@ -236,7 +252,9 @@ function(c)
                  lib.q('sum(increase(%s[1h]))' % [lib.mHost('collectd_ctwatch_derive_total', 'type="censuses_deferred"')], 'censuses deferred / h'),
                ])
       + lib.steps([['green', null]])
-      + lib.overrides([{ matcher: { id: 'byName', options: 'not read' }, properties: [{ id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] } }] }])
+      + lib.overrides([
+        lib.byName('not read', [lib.prop('thresholds', { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] })]),
+      ])
       + lib.runbooks(['ConntrackNamespaceUnsampled'])
       + lib.options({ textMode: 'auto' }),
       lib.timeseries('Assured and unreplied entries by protocol',
@@ -245,7 +263,9 @@ function(c)
                      [lib.q('sum %s (%s)' % [lib.by('type'), lib.m('collectd_ctwatch_conntrack', 'type=~".*-(assured|unreplied)"')], '{{type}}')])
       + lib.unit('short')
       + lib.steps([['green', null]])
-      + lib.overrides([{ matcher: { id: 'byRegexp', options: '.*-unreplied$' }, properties: [{ id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } }] }])
+      + lib.overrides([
+        lib.byRegexp('.*-unreplied$', [lib.prop('custom.lineStyle', { dash: [10, 10], fill: 'dash' })]),
+      ])
       + lib.options({ legend+: { calcs: ['lastNotNull'] } }),
       lib.bargauge('Who holds the unreplied entries: top sources',
                    [12, 47, 6, 9],

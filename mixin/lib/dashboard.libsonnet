@@ -300,6 +300,10 @@ function(c, kind)
       version: 1,
       weekStart: '',
     },
+    // The namespace variable (the ctwatch label): several, All by default.
+    namespaceVariable(description, query):: $.variable('namespace', 'Namespace', description, query, all=true) {
+      current: { selected: true, text: ['All'], value: ['$__all'] },
+    },
     // A query variable; all: multi-valued with an "All" (.*) choice, All selected.
     variable(name, label, description, query, all=false):: {
       current: {},
