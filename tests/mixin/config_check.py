@@ -376,6 +376,17 @@ def every_alert_rendered(c):
     return [] if set(ALERTS) == set(DEF["alertFor"]) else [f"alerts {sorted(ALERTS)} != alertFor {sorted(DEF['alertFor'])}"]
 
 
+@check()
+def every_alert_file_listed_and_named_after_its_alert(c):
+    import glob
+    import os
+    files = {os.path.basename(f)[:-len(".libsonnet")] for f in glob.glob("mixin/alerts/Conntrack*.libsonnet")}
+    listed = re.findall(r"import '(\w+)\.libsonnet'", open("mixin/alerts/list.libsonnet").read())
+    bad = [f"mixin/alerts/{f}.libsonnet is not in alerts/list.libsonnet" for f in sorted(files - set(listed))]
+    bad += [f"alerts/list.libsonnet imports {f} twice" for f in set(listed) if listed.count(f) > 1]
+    return bad + ([] if files == set(ALERTS) else [f"alert files {sorted(files ^ set(ALERTS))} are not named after their alert"])
+
+
 def run(fn):
     try:
         return fn(C)
