@@ -267,11 +267,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nfct_open: %s\n", std::strerror(errno));
     return 1;
   }
-  enum { kRaw, kCensus, kPeers, kCli, kNoStatus, kPeersNoStatus, kNfct, kVariants };
-  const char* names[kVariants] = {"(a) raw dump",          "(b) census",           "(c) census+TopPeers",
-                                  "(d) census as CLI",     "(f) (b) without status", "(g) (c) without status",
+  // (b)-(d) run through source::NetlinkClient, the plugin's and the CLI's
+  // code; (b2), (c2), (f), (g) through census_with(), the same steps with a
+  // chosen census_add, so (f)/(b2) and (g)/(c2) differ only by the status
+  // census.
+  enum { kRaw, kCensus, kPeers, kCli, kCensus2, kPeers2, kNoStatus, kPeersNoStatus, kNfct, kVariants };
+  const char* names[kVariants] = {"(a) raw dump",           "(b) census",
+                                  "(c) census+TopPeers",    "(d) census as CLI",
+                                  "(b2) (b), own loop",     "(c2) (c), own loop",
+                                  "(f) (b2) without status", "(g) (c2) without status",
                                   "(e) nfct_query callback"};
-  const char* keys[kVariants] = {"raw", "census", "census_top_peers", "census_cli", "census_no_status",
+  const char* keys[kVariants] = {"raw",          "census",           "census_top_peers", "census_cli",
+                                 "census_loop",  "census_top_peers_loop", "census_no_status",
                                  "census_top_peers_no_status", "nfct"};
   const int variants = with_nfct ? kVariants : kNfct;
   std::vector<double> secs[kVariants];
@@ -279,10 +286,14 @@ int main(int argc, char** argv) {
   std::optional<core::TopPeers> last_plugin, last_cli;
   std::uint64_t malformed = 0;
   std::uint32_t seq = 1;
+  std::mt19937 order_rng(1);
+  std::vector<int> order(static_cast<std::size_t>(variants));
+  for (int k = 0; k < variants; ++k) order[static_cast<std::size_t>(k)] = k;
   for (int r = 0; r < rounds; ++r) {
-    // Rotate the order so no variant always runs on a warmer cache.
-    for (int k = 0; k < variants; ++k) {
-      const int v = (r + k) % variants;
+    // A new order every round (seeded): no variant always runs first, or
+    // always right after the same other one.
+    std::shuffle(order.begin(), order.end(), order_rng);
+    for (const int v : order) {
       const auto t0 = Clock::now();
       long n = -1;
       if (v == kRaw) {
@@ -294,9 +305,10 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "nfct_query: %s\n", std::strerror(errno));
           return 1;
         }
-      } else if (v == kNoStatus || v == kPeersNoStatus) {
-        auto c = census_with(*own_t, buf, seq++, core::census_add_without_status,
-                             v == kPeersNoStatus ? &old_peers : nullptr);
+      } else if (v == kCensus2 || v == kPeers2 || v == kNoStatus || v == kPeersNoStatus) {
+        const bool status = v == kCensus2 || v == kPeers2;
+        core::PeerTally* peers = v == kPeers2 ? &plugin_peers : v == kPeersNoStatus ? &old_peers : nullptr;
+        auto c = census_with(*own_t, buf, seq++, status ? core::census_add : core::census_add_without_status, peers);
         if (!c) {
           std::fprintf(stderr, "census without status: the dump failed\n");
           return 1;
