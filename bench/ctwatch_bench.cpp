@@ -205,7 +205,7 @@ double parse_seconds(const std::vector<std::vector<std::byte>>& dgs, std::vector
 [[noreturn]] void usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--rounds N] [--stats-calls N] [--top N] [--max-census-ratio R] [--churn N] [--nfct] "
-               "[--parse-rounds N] [--cmd-rounds N] [--cmd LABEL=COMMAND]...\n",
+               "[--parse-rounds N] [--parse-only V] [--cmd-rounds N] [--cmd LABEL=COMMAND]...\n",
                argv0);
   std::exit(2);
 }
@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
   int stats_calls = 2000;
   int cmd_rounds = -1;
   int parse_rounds = 15;
+  int parse_only = -1;  // user-space section: only this variant (0-5) besides the walk (for callgrind)
   long churn = 0;
   bool with_nfct = false;
   double max_census_ratio = 0;  // 0: report only
@@ -230,6 +231,7 @@ int main(int argc, char** argv) {
     else if (a == "--top" && has_value) top = std::stoul(argv[++i]);
     else if (a == "--cmd-rounds" && has_value) cmd_rounds = std::stoi(argv[++i]);
     else if (a == "--parse-rounds" && has_value) parse_rounds = std::stoi(argv[++i]);
+    else if (a == "--parse-only" && has_value) parse_only = std::stoi(argv[++i]);
     else if (a == "--churn" && has_value) churn = std::stol(argv[++i]);
     else if (a == "--nfct") with_nfct = true;
     else if (a == "--max-census-ratio" && has_value) max_census_ratio = std::stod(argv[++i]);
@@ -387,6 +389,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < parse_rounds; ++r)
       for (int k = 0; k < kParse; ++k) {
         const int v = (r + k) % kParse;
+        if (parse_only >= 0 && v != kPWalk && v != parse_only) continue;
         std::uint64_t n = 0;
         psecs[v].push_back(parse_seconds(dgs, buf, padd[v], ppeers[v], n));
         if (v == kPWalk) parsed = n;
@@ -429,6 +432,7 @@ int main(int argc, char** argv) {
                 "time per entry)\n",
                 static_cast<unsigned long long>(parsed), parse_rounds);
     for (int v = 0; v < kParse; ++v) {
+      if (psecs[v].empty()) continue;
       const double ns = median(psecs[v]) * pe;
       std::printf("  %-20s %7.1f ns/entry  %5.2f %%\n", pnames[v], ns, raw > 0 ? ns / (raw * per_entry * 1e3) * 100 : 0);
     }
@@ -441,7 +445,7 @@ int main(int argc, char** argv) {
   for (int v = 1; v < variants; ++v) std::printf("result ratio_%s %.4f\n", keys[v], ratio[v]);
   if (parse_rounds > 0 && parsed > 0)
     for (int v = 0; v < kParse; ++v)
-      std::printf("result parse_ns_%s %.2f\n", v == kPWalk ? "walk" : keys[v], median(psecs[v]) * 1e9 / static_cast<double>(parsed));
+      if (!psecs[v].empty()) std::printf("result parse_ns_%s %.2f\n", v == kPWalk ? "walk" : keys[v], median(psecs[v]) * 1e9 / static_cast<double>(parsed));
   // The limit is checked on the median of per-round ratios: the variants of
   // one round run back to back, so a neighbour's burst of load that slows a
   // whole round cancels out, where it would skew one median of times.
