@@ -380,6 +380,8 @@ int main(int argc, char** argv) {
                                 "(g) (c) no status"};
   const AddFn padd[kParse] = {nullptr, core::census_add, core::census_add, core::census_add,
                               core::census_add_without_status, core::census_add_without_status};
+  const char* pkeys[kParse] = {"walk", "census", "census_top_peers", "census_cli", "census_no_status",
+                               "census_top_peers_no_status"};
   core::PeerTally* ppeers[kParse] = {nullptr, nullptr, &plugin_peers, &cli_peers, nullptr, &old_peers};
   std::vector<double> psecs[kParse];
   std::uint64_t parsed = 0;
@@ -445,7 +447,7 @@ int main(int argc, char** argv) {
   for (int v = 1; v < variants; ++v) std::printf("result ratio_%s %.4f\n", keys[v], ratio[v]);
   if (parse_rounds > 0 && parsed > 0)
     for (int v = 0; v < kParse; ++v)
-      if (!psecs[v].empty()) std::printf("result parse_ns_%s %.2f\n", v == kPWalk ? "walk" : keys[v], median(psecs[v]) * 1e9 / static_cast<double>(parsed));
+      if (!psecs[v].empty()) std::printf("result parse_ns_%s %.2f\n", pkeys[v], median(psecs[v]) * 1e9 / static_cast<double>(parsed));
   // The limit is checked on the median of per-round ratios: the variants of
   // one round run back to back, so a neighbour's burst of load that slows a
   // whole round cancels out, where it would skew one median of times.
