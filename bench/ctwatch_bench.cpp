@@ -371,6 +371,10 @@ int main(int argc, char** argv) {
   }
   const double per_stats = seconds_since(s0) / stats_calls;
 
+  // Peak RSS of the census variants, before the section below holds a dump.
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+
   // User space alone: one dump's datagrams (up to 64 MiB) kept, then walked
   // again in memory, interleaved: the walk alone (what (a) does) and each
   // census variant. Its cost per entry, set against the raw dump's per entry,
@@ -402,9 +406,6 @@ int main(int argc, char** argv) {
         }
       }
   }
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-
   const double raw = median(secs[kRaw]);
   const long entries = counts[kRaw].back();
   const double per_entry = entries ? 1e6 / static_cast<double>(entries) : 0.0;
@@ -440,7 +441,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("stats path         %.1f us per read (GET_STATS + GET_STATS_CPU, %d calls)\n", per_stats * 1e6, stats_calls);
-  std::printf("peak RSS           %ld KiB (this process, all variants)\n", ru.ru_maxrss);
+  std::printf("peak RSS           %ld KiB (this process, every variant above; before the user-space section)\n", ru.ru_maxrss);
   // Machine-readable, for bench/run.sh (docs/performance.md).
   std::printf("result entries %ld\n", entries);
   std::printf("result raw_us_per_entry %.4f\n", raw * per_entry);
