@@ -1,25 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // ctwatch-bench: the census and the stats path against a raw dump, measured
-// side by side (interleaved rounds, medians) in the calling namespace, and
-// optionally whole commands (the ctwatch CLI, `conntrack -L`, a pipeline).
+// side by side (interleaved rounds in a new seeded order each round,
+// medians of per-round ratios) in the calling namespace, and optionally
+// whole commands (the ctwatch CLI, `conntrack -L`, a pipeline).
 //
 //   ip netns exec NS ctwatch-bench [--rounds N] [--stats-calls N] [--top N]
-//                                  [--max-census-ratio R]
+//                                  [--max-census-ratio R] [--churn N] [--nfct]
+//                                  [--parse-rounds N] [--parse-only V]
 //                                  [--cmd-rounds N] [--cmd LABEL=COMMAND]...
 //
-// (a) raw:     IPCTNL_MSG_CT_GET dump, datagrams received and only the
-//              nlmsghdr chain walked to find NLMSG_DONE;
-// (b) census:  NetlinkClient::census without peers (TopPeers 0);
-// (c) +peers:  the census as the plugin runs it with TopPeers N (sources and
-//              destinations, default sketch capacity);
-// (d) +tw:     the census as the ctwatch CLI runs it (also the TIME_WAIT lists);
-// stats:       GET_STATS + GET_STATS_CPU per call, as every plugin read does.
+// (a)  raw:     IPCTNL_MSG_CT_GET dump, datagrams received and only the
+//               nlmsghdr chain walked to find NLMSG_DONE;
+// (b)  census:  NetlinkClient::census without peers (TopPeers 0);
+// (c)  +peers:  the census as the plugin runs it with TopPeers N (sources,
+//               destinations and the unreplied lists, default capacity);
+// (d)  +tw:     the census as the ctwatch CLI runs it (also the TIME_WAIT lists);
+// (b2), (c2):   (b) and (c) through this file's loop (census_with);
+// (f), (g):     (b2) and (c2) without the status census
+//               (core::census_add_without_status; (g) without unreplied lists);
+// (e)  --nfct:  libnetfilter_conntrack's nfct_query with a callback;
+// stats:        GET_STATS + GET_STATS_CPU per call, as every plugin read does;
+// user space:   one dump's datagrams (up to 64 MiB) replayed from memory
+//               through the walk and each census variant (--parse-only V:
+//               the walk and variant V only, for callgrind).
+// Every variant must count, each round, the entries the raw dump counted
+// (within the churn seen between raw dumps plus --churn), and no message may
+// be malformed: a census that stops early fails however fast it is.
 // Commands run through /bin/sh -c, interleaved (rotating order), stdout and
 // stderr to /dev/null; their peak RSS is wait4()'s ru_maxrss, which covers
 // every process of a pipeline the shell waited for.
-// Exit status 1 when a command exits non-zero or dies on a signal (a broken
-// ctwatch must not pass as a fast one), or when --max-census-ratio is given
-// and the median over rounds of (b)/(a) or (c)/(a) exceeds R.
+// Exit status 1 on a count mismatch, when a command exits non-zero or dies
+// on a signal (a broken ctwatch must not pass as a fast one), or when
+// --max-census-ratio is given and the median over rounds of (b)/(a) or
+// (c)/(a) exceeds R. "result KEY VALUE" lines are for bench/run.sh.
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
