@@ -15,7 +15,7 @@
 #   tests/rules/production.sh SIM_BINARY
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../stack/common.sh"
+. "$here/../stack/lib.sh"
 sim=${1:?usage: production.sh SIM_BINARY}
 rules=$(cd "$here/../.." && pwd)/rules/prometheus/ctwatch.rules.yml
 require_tools promtool:prometheus
