@@ -277,7 +277,7 @@ stack_print_logs() {
     printf -- '----- alertmanager log, last 40 lines (%s) -----\n' "$STACK_DIR/alertmanager.log" >&2
     tail -n 40 "$STACK_DIR/alertmanager.log" >&2
   fi
-  for f in "$STACK_DIR"/spawn-*.log; do
+  for f in "$STACK_DIR"/spawn-*.log "$STACK_DIR/webhook.log"; do
     [[ -s $f ]] || continue
     printf -- '----- %s, last 30 lines -----\n' "$(basename "$f")" >&2
     tail -n 30 "$f" >&2
@@ -679,7 +679,7 @@ stack_scrape() {
 # when available, starts Prometheus on 127.0.0.1:<free port> with its TSDB in
 # $STACK_DIR, and waits until it is ready and has scraped ctwatch metrics.
 stack_prometheus() {
-  local rules=() f attempt i port
+  local rules=() f
   [[ -n $STACK_DIR ]] || { stack_log "stack_prometheus before stack_init"; return 1; }
   [[ -n $STACK_COLLECTD_PORT ]] || { stack_log "stack_prometheus needs stack_collectd first"; return 1; }
   [[ -z $STACK_PROMETHEUS_PID ]] || { stack_log "Prometheus is already running"; return 1; }
@@ -692,39 +692,48 @@ stack_prometheus() {
     promtool check config "$STACK_DIR/prometheus.yml" >"$STACK_DIR/promtool.out" 2>&1 ||
       { cat "$STACK_DIR/promtool.out" >&2; stack_die "promtool rejects $STACK_DIR/prometheus.yml"; }
   fi
-  for attempt in 1 2 3; do
-    port=$(stack__pick_port "$attempt" "$STACK_PROMETHEUS_PREFERRED_PORT") || return 1
-    : >"$STACK_DIR/prometheus.log"
+  stack__serve prometheus "$STACK_PROMETHEUS_PREFERRED_PORT" \
     "$STACK_PROMETHEUS_BIN" --config.file="$STACK_DIR/prometheus.yml" \
-      --storage.tsdb.path="$STACK_DIR/prometheus-data" \
-      --web.listen-address="127.0.0.1:$port" \
-      --log.level=info >"$STACK_DIR/prometheus.log" 2>&1 &
-    STACK_PROMETHEUS_PID=$!
-    stack__track_pid "$STACK_PROMETHEUS_PID" prometheus
-    STACK_PROMETHEUS_PORT=$port
-    STACK_PROMETHEUS_URL=http://127.0.0.1:$port
+    --storage.tsdb.path="$STACK_DIR/prometheus-data" --web.listen-address=127.0.0.1:@PORT@ --log.level=info
+  STACK_PROMETHEUS_PID=$STACK__SERVE_PID STACK_PROMETHEUS_PORT=$STACK__SERVE_PORT
+  STACK_PROMETHEUS_URL=http://127.0.0.1:$STACK__SERVE_PORT
+  stack_wait_for 'collectd_ctwatch_conntrack' "$STACK_READY_TIMEOUT" ||
+    stack_die "Prometheus has not scraped collectd_ctwatch_conntrack from $STACK_COLLECTD_URL"
+}
+
+# stack__serve NAME PREFERRED_PORT CMD...: starts CMD in the background (log
+# $STACK_DIR/NAME.log) on a free loopback port (PREFERRED_PORT first if
+# set), "@PORT@" in its words replaced by the port; retries with another
+# port when NAME logs "address already in use", and waits up to
+# STACK_READY_TIMEOUT s for http://127.0.0.1:PORT/-/ready. Sets
+# STACK__SERVE_PID and STACK__SERVE_PORT; ends the script if it cannot.
+stack__serve() {
+  local name=$1 preferred=$2 attempt i port
+  shift 2
+  for attempt in 1 2 3; do
+    port=$(stack__pick_port "$attempt" "$preferred") || return 1
+    "${@//@PORT@/$port}" >"$STACK_DIR/$name.log" 2>&1 &
+    STACK__SERVE_PID=$! STACK__SERVE_PORT=$port
+    stack__track_pid "$STACK__SERVE_PID" "$name"
     for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
       sleep 0.25
-      if ! kill -0 "$STACK_PROMETHEUS_PID" 2>/dev/null; then
-        wait "$STACK_PROMETHEUS_PID" 2>/dev/null || true
-        stack__forget_pid "$STACK_PROMETHEUS_PID"
-        STACK_PROMETHEUS_PID=""
-        if grep -q 'address already in use' "$STACK_DIR/prometheus.log"; then
-          stack_log "Prometheus could not listen on port $port; retrying with another port"
+      if ! kill -0 "$STACK__SERVE_PID" 2>/dev/null; then
+        wait "$STACK__SERVE_PID" 2>/dev/null || true
+        stack__forget_pid "$STACK__SERVE_PID"
+        if grep -qi 'address already in use' "$STACK_DIR/$name.log"; then
+          stack_log "$name could not listen on port $port; retrying with another port"
           continue 2
         fi
-        stack_die "Prometheus exited during startup (see the log below)"
+        stack_die "$name exited during startup (see the log below)"
       fi
-      if curl -fsS --max-time 2 -o /dev/null "$STACK_PROMETHEUS_URL/-/ready" 2>/dev/null; then
-        stack_log "Prometheus ready after $(((i + 1) * 250)) ms ($STACK_PROMETHEUS_URL)"
-        stack_wait_for 'collectd_ctwatch_conntrack' "$STACK_READY_TIMEOUT" ||
-          stack_die "Prometheus has not scraped collectd_ctwatch_conntrack from $STACK_COLLECTD_URL"
+      if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/-/ready" 2>/dev/null; then
+        stack_log "$name ready after $(((i + 1) * 250)) ms (http://127.0.0.1:$port)"
         return 0
       fi
     done
-    stack_die "Prometheus not ready after ${STACK_READY_TIMEOUT} s"
+    stack_die "$name not ready after ${STACK_READY_TIMEOUT} s"
   done
-  stack_die "Prometheus: no free port after 3 attempts"
+  stack_die "$name: no free port after 3 attempts"
 }
 
 stack__write_prometheus_yml() {  # RULES_FILE...
@@ -752,41 +761,19 @@ stack__write_prometheus_yml() {  # RULES_FILE...
 # ---------------------------------------------------------- alerting ----
 
 # stack_webhook_receiver [FILE]: starts tests/stack/webhook_receiver.py on
-# 127.0.0.1:<free port> (stack_spawn'ed as "webhook"). Every POST it gets is
+# 127.0.0.1:<free port> (log $STACK_DIR/webhook.log). Every POST it gets is
 # appended to FILE (default $STACK_DIR/webhook.jsonl) as one JSON line
 # {"received": <unix time>, "path": "/<receiver>", "body": {...}}.
 # Sets STACK_WEBHOOK_PORT, STACK_WEBHOOK_URL (http://127.0.0.1:PORT, no
 # trailing slash), STACK_WEBHOOK_PID and STACK_WEBHOOK_FILE.
 stack_webhook_receiver() {
-  local file=${1:-$STACK_DIR/webhook.jsonl} attempt i port
+  local file=${1:-$STACK_DIR/webhook.jsonl}
   [[ -n $STACK_DIR ]] || { stack_log "stack_webhook_receiver before stack_init"; return 1; }
   [[ -z $STACK_WEBHOOK_PID ]] || { stack_log "the webhook receiver is already running"; return 1; }
   : >"$file"
-  for attempt in 1 2 3; do
-    port=$(stack_free_port) || return 1
-    stack_spawn webhook python3 "$STACK__LIB_DIR/webhook_receiver.py" --port "$port" --out "$file" || return 1
-    STACK_WEBHOOK_PID=$STACK_SPAWN_PID
-    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
-      if ! kill -0 "$STACK_WEBHOOK_PID" 2>/dev/null; then
-        local rc=0
-        wait "$STACK_WEBHOOK_PID" 2>/dev/null || rc=$?
-        stack__forget_pid "$STACK_WEBHOOK_PID"
-        STACK_WEBHOOK_PID=""
-        ((rc == 98)) && { stack_log "webhook receiver: port $port taken; retrying with another port"; continue 2; }
-        stack_die "webhook receiver exited with status $rc: $(tail -n 3 "$STACK_DIR/spawn-webhook.log")"
-      fi
-      if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/-/ready" 2>/dev/null; then
-        STACK_WEBHOOK_PORT=$port
-        STACK_WEBHOOK_URL=http://127.0.0.1:$port
-        STACK_WEBHOOK_FILE=$file
-        stack_log "webhook receiver ready ($STACK_WEBHOOK_URL -> $file)"
-        return 0
-      fi
-      sleep 0.25
-    done
-    stack_die "webhook receiver not ready after ${STACK_READY_TIMEOUT} s"
-  done
-  stack_die "webhook receiver: no free port after 3 attempts"
+  stack__serve webhook "" python3 "$STACK__LIB_DIR/webhook_receiver.py" --port @PORT@ --out "$file"
+  STACK_WEBHOOK_PID=$STACK__SERVE_PID STACK_WEBHOOK_PORT=$STACK__SERVE_PORT
+  STACK_WEBHOOK_URL=http://127.0.0.1:$STACK__SERVE_PORT STACK_WEBHOOK_FILE=$file
 }
 
 # stack_alertmanager CONFIG: checks CONFIG with amtool (when installed) and
@@ -796,7 +783,7 @@ stack_webhook_receiver() {
 # STACK_ALERTMANAGER_PORT, STACK_ALERTMANAGER_PID and STACK_ALERTMANAGER_URL,
 # so call it BEFORE stack_prometheus, which then sends its alerts there.
 stack_alertmanager() {
-  local config=$1 attempt i port
+  local config=$1
   [[ -n $STACK_DIR ]] || { stack_log "stack_alertmanager before stack_init"; return 1; }
   [[ -z $STACK_ALERTMANAGER_PID ]] || { stack_log "Alertmanager is already running"; return 1; }
   [[ -f $config ]] || stack_die "Alertmanager config $config does not exist"
@@ -806,38 +793,11 @@ stack_alertmanager() {
     amtool check-config "$config" >"$STACK_DIR/amtool.out" 2>&1 ||
       { cat "$STACK_DIR/amtool.out" >&2; stack_die "amtool rejects $config"; }
   fi
-  for attempt in 1 2 3; do
-    port=$(stack__pick_port "$attempt" "$STACK_ALERTMANAGER_PREFERRED_PORT") || return 1
-    : >"$STACK_DIR/alertmanager.log"
-    "$STACK_ALERTMANAGER_BIN" --config.file="$config" \
-      --storage.path="$STACK_DIR/alertmanager-data" \
-      --web.listen-address="127.0.0.1:$port" \
-      --cluster.listen-address= \
-      --log.level=info >"$STACK_DIR/alertmanager.log" 2>&1 &
-    STACK_ALERTMANAGER_PID=$!
-    stack__track_pid "$STACK_ALERTMANAGER_PID" alertmanager
-    STACK_ALERTMANAGER_PORT=$port
-    STACK_ALERTMANAGER_URL=http://127.0.0.1:$port
-    for ((i = 0; i < STACK_READY_TIMEOUT * 4; i++)); do
-      sleep 0.25
-      if ! kill -0 "$STACK_ALERTMANAGER_PID" 2>/dev/null; then
-        wait "$STACK_ALERTMANAGER_PID" 2>/dev/null || true
-        stack__forget_pid "$STACK_ALERTMANAGER_PID"
-        STACK_ALERTMANAGER_PID="" STACK_ALERTMANAGER_URL=""
-        if grep -q 'address already in use' "$STACK_DIR/alertmanager.log"; then
-          stack_log "Alertmanager could not listen on port $port; retrying with another port"
-          continue 2
-        fi
-        stack_die "Alertmanager exited during startup (see the log below)"
-      fi
-      if curl -fsS --max-time 2 -o /dev/null "$STACK_ALERTMANAGER_URL/-/ready" 2>/dev/null; then
-        stack_log "Alertmanager ready after $(((i + 1) * 250)) ms ($STACK_ALERTMANAGER_URL)"
-        return 0
-      fi
-    done
-    stack_die "Alertmanager not ready after ${STACK_READY_TIMEOUT} s"
-  done
-  stack_die "Alertmanager: no free port after 3 attempts"
+  stack__serve alertmanager "$STACK_ALERTMANAGER_PREFERRED_PORT" \
+    "$STACK_ALERTMANAGER_BIN" --config.file="$config" --storage.path="$STACK_DIR/alertmanager-data" \
+    --web.listen-address=127.0.0.1:@PORT@ --cluster.listen-address= --log.level=info
+  STACK_ALERTMANAGER_PID=$STACK__SERVE_PID STACK_ALERTMANAGER_PORT=$STACK__SERVE_PORT
+  STACK_ALERTMANAGER_URL=http://127.0.0.1:$STACK__SERVE_PORT
 }
 
 # stack_am_alerts: prints Alertmanager's alerts (/api/v2/alerts, including
