@@ -344,10 +344,14 @@ ctwatch is tested on the kernels of Debian 11, 12 and 13: the newest
 $VM_CPUS vCPUs, $((VM_MEM_MIB / 1024)) GiB RAM, no network device) with the
 kernel tests, the \`ctwatch\` command and real collectd inside
 (\`tests/kernels/\`), and on the build machine's own kernel. Every kernel
-test runs on every kernel: $(printf '\`%s\`, ' "${KERNEL_TESTS[@]##*/}")the
-checks that ctnetlink and \`/proc\` name the same counters (and the ones
-this page lists), and the collectd contract check. Values below were read
-right after the conntrack modules were loaded, before any test.
+test runs on every kernel:
+$(printf -- '- `%s`\n' "${KERNEL_TESTS[@]##*/}")
+- the checks that ctnetlink and \`/proc\` name the same counters, and the
+  ones this page lists;
+- the collectd contract check (real collectd, write_prometheus).
+
+Values below were read right after the conntrack modules were loaded,
+before any test.
 
 | kernel | Debian | counters (ctnetlink = /proc) | absent (never dispatched) | default buckets | default max | max / buckets |
 |---|---|---|---|---:|---:|---:|
