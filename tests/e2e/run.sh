@@ -42,22 +42,8 @@ WORK=""
 NS_CREATED=0
 TRAFFIC_PID=""
 
-usage() {
-  printf 'usage: %s PLUGIN_SO [-k]\n' "$(basename "$0")" >&2
-  exit 1
-}
-
 parse_args() {
-  while (($#)); do
-    case $1 in
-      -k) KEEP=1 ;;
-      -h|--help) usage ;;
-      -*) printf 'unknown option %s\n' "$1" >&2; usage ;;
-      *) [[ -z $PLUGIN_SO ]] || usage; PLUGIN_SO=$1 ;;
-    esac
-    shift
-  done
-  [[ -n $PLUGIN_SO ]] || usage
+  stack_args "PLUGIN_SO" "$@"
   # A missing plugin is a build problem, not a reason to skip.
   [[ -f $PLUGIN_SO ]] || die "plugin $PLUGIN_SO does not exist (build the ctwatch target first)"
 }

@@ -142,6 +142,29 @@ skip() {
   exit 77
 }
 stack_log() { printf '[stack] %s\n' "$*" >&2; }
+
+# stack_args "VAR..." ARG...: the test scripts' common command line: the
+# positional arguments into the VARs, in order, all required; -k sets KEEP=1
+# and STACK_KEEP=1 (keep the work directory); anything else prints
+# "usage: SCRIPT VAR... [-k]" and exits 1.
+stack_args() {
+  local -a vars
+  read -ra vars <<<"$1"
+  local i=0 usage
+  usage="usage: $(basename "$0") ${vars[*]} [-k]"
+  shift
+  while (($#)); do
+    case $1 in
+      -k) KEEP=1 STACK_KEEP=1 ;;
+      -h | --help) printf '%s\n' "$usage" >&2; exit 1 ;;
+      -*) printf 'unknown option %s; %s\n' "$1" "$usage" >&2; exit 1 ;;
+      *) ((i < ${#vars[@]})) || { printf '%s\n' "$usage" >&2; exit 1; }
+         printf -v "${vars[i++]}" '%s' "$1" ;;
+    esac
+    shift
+  done
+  ((i == ${#vars[@]})) || { printf '%s\n' "$usage" >&2; exit 1; }
+}
 stack_die() { die "$@"; }
 stack_skip() { skip "$@"; }
 
@@ -444,7 +467,7 @@ stack_sysctl_restore() {
   local i path cur rc=0
   for ((i = ${#STACK__SYSCTLS[@]} - 1; i >= 0; i--)); do
     path=${STACK__SYSCTLS[i]}
-    cur=$(<"$path") || cur=?
+    cur=$(<"$path") || cur='?'
     [[ $cur == "${STACK__SYSCTL_OURS[$path]}" ]] ||
       stack_log "note: $path was $cur, not our ${STACK__SYSCTL_OURS[$path]}: someone else changed it meanwhile"
     if printf '%s\n' "${STACK__SYSCTL_ORIG[$path]}" >"$path" 2>/dev/null; then
@@ -657,6 +680,7 @@ stack__write_collectd_conf() {  # PORT
 # stack_collectd_stop [SECONDS]: SIGTERM (KILL after SECONDS, 5), wait;
 # returns collectd's exit status (0 when every shutdown callback ran). The
 # port is kept for a later stack_collectd.
+# shellcheck disable=SC2120  # SECONDS is optional
 stack_collectd_stop() {
   [[ -n $STACK_COLLECTD_PID ]] || return 0
   local rc=0

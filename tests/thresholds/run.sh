@@ -83,24 +83,8 @@ now() { date +%s.%N; }
 # Seconds since T0 (or since $2), with one decimal.
 elapsed() { awk -v a="$1" -v b="${2:-$T0}" 'BEGIN { printf "%.1f", a - b }'; }
 
-usage() {
-  printf 'usage: %s PLUGIN_SO FILL_TOOL [-k]\n' "$(basename "$0")" >&2
-  exit 1
-}
-
 parse_args() {
-  while (($#)); do
-    case $1 in
-      -k) KEEP=1 ;;
-      -h|--help) usage ;;
-      -*) printf 'unknown option %s\n' "$1" >&2; usage ;;
-      *) if [[ -z $PLUGIN_SO ]]; then PLUGIN_SO=$1
-         elif [[ -z $FILL_TOOL ]]; then FILL_TOOL=$1
-         else usage; fi ;;
-    esac
-    shift
-  done
-  [[ -n $PLUGIN_SO && -n $FILL_TOOL ]] || usage
+  stack_args "PLUGIN_SO FILL_TOOL" "$@"
   # Missing build outputs are a build problem, not a reason to skip.
   [[ -f $PLUGIN_SO ]] || die "plugin $PLUGIN_SO does not exist (build the ctwatch target first)"
   [[ -f $FILL_TOOL && -x $FILL_TOOL ]] || die "$FILL_TOOL is not an executable file (build the ctwatch-fill target first)"
