@@ -218,10 +218,13 @@ BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
             static_cast<char*>(nullptr));
       _exit(101);
     }
-    // The first sample is taken at once; send new UDP flows after it.
+    // The first sample is taken at once; send new UDP flows after it, and
+    // on for about 4 s (past the 3 s interval), so that drops fall inside
+    // the interval also where starting python takes seconds (the kernel
+    // matrix's TCG VMs).
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    sh(ns.exec("python3 -c \"import socket\nfor p in range(40):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\""));
+    sh(ns.exec("python3 -c \"import socket, time\nfor p in range(200):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\n time.sleep(0.02)\""));
     int status = 0;
     waitpid(pid, &status, 0);
     BOOST_REQUIRE(WIFEXITED(status));
