@@ -67,9 +67,9 @@ std::string health_conf(const HealthThresholds& t) {
       "# Runbooks: /usr/share/doc/netdata-plugin-ctwatch/runbooks/.\n";
   const std::vector<Alarm> alarms = {
       {"ctwatch_table_nearly_full", "ctwatch.fill", "Utilization",
-       "   lookup: max -30s unaligned of used,peak", "%", "",
+       "   lookup: max -30s unaligned of peak", "%", "",
        "$this >= (($status == $CRITICAL) ? (" + page_low + ") : (" + page + "))",
-       "conntrack table fill (peak since the previous update); new connections are dropped when it is full "
+       "conntrack table fill at its peak since the previous update; new connections are dropped when it is full "
        "(runbook ConntrackTableNearlyFull)"},
       {"ctwatch_table_filling_fast", "ctwatch.time_to_full", "Utilization",
        "   lookup: min -10s unaligned of time_to_full", "seconds", "",
