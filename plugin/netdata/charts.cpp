@@ -76,7 +76,7 @@ void ChartWriter::emit(const std::string& type, const std::string& family,
   for (const auto& v : f.values) note(v.dim);
   for (const auto& d : f.dims_only) note(d);
   if (fresh) {
-    cs.header = "CHART " + type + "." + f.id + " '' " + quote(f.title + " (" + family + ")") + " " +
+    cs.header = "CHART " + type + "." + f.id + " '' " + quote(f.title) + " " +
                 quote(f.units) + " " + quote(family) + " " + quote("ctwatch." + f.id) + " " + f.chart_type +
                 " " + std::to_string(kPriorityBase + f.order) + " " + std::to_string(opt_.update_every);
   }
