@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "core/fill_trend.hpp"
+#include "core/thresholds.hpp"
 
 namespace ctwatch::netdata {
 namespace {

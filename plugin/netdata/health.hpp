@@ -2,8 +2,8 @@
 #pragma once
 // The Netdata health alarms (health.d/ctwatch.conf), rendered from the same
 // thresholds as the Prometheus rules, so the two cannot drift: the page and
-// fast-fill levels are core's (core/fill_trend.hpp, which the plugin's
-// evidence census uses too); the rest mirror mixin/config.libsonnet and the
+// fast-fill levels are core's (core/thresholds.hpp, which the plugin's page policy
+// uses too); the rest mirror mixin/config.libsonnet and the
 // ConntrackMaxNotTuned rule, checked against them by
 // tests/netdata/thresholds_test.sh. The build writes the file with
 // `ctwatch-netdata-health` (plugin/netdata/health_main.cpp); nothing

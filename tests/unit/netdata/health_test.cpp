@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "core/fill_trend.hpp"
+#include "core/thresholds.hpp"
 
 using namespace ctwatch;
 
