@@ -73,6 +73,7 @@ nd_write_conf() {
 [health]
     enabled = yes
     run at least every seconds = 1
+    script to execute on alarm = /bin/true
 [web]
     bind to = 127.0.0.1:$ND_PORT
 [ml]

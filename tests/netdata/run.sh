@@ -14,7 +14,8 @@
 #  4. /api/v1/alarms: table nearly full -> CRITICAL, TIME_WAIT dominant ->
 #     WARNING; then the table flushed -> both CLEAR.
 # Exit 0 pass, 1 fail, 77 skip (not root, no netdata/conntrack/nft), which
-# CTWATCH_REQUIRE_KERNEL=1 turns into a failure. About 60-90 s.
+# CTWATCH_REQUIRE_KERNEL=1 turns into a failure. About 70-90 s (a run with
+# a health file paging at 90 % instead of 80 % fails: the alarm stays CLEAR).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/stack/common.sh
