@@ -22,7 +22,8 @@
 #include <vector>
 
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/explain.hpp"
+#include "cli/render.hpp"
 #include "core/peers.hpp"
 #include "core/sizing.hpp"
 #include "source/sampler.hpp"

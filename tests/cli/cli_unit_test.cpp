@@ -12,9 +12,10 @@
 #include <set>
 
 #include "boost_test.hpp"
-#include "cli/json.hpp"
+#include "cli/json_schema.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/explain.hpp"
+#include "cli/render.hpp"
 
 using namespace ctwatch;
 using namespace ctwatch::test;
@@ -260,13 +261,13 @@ BOOST_AUTO_TEST_CASE(plan_without_a_table) {
   r.plan_rate = 250;
   r.hold_seconds = 60;
   const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
-  BOOST_TEST(doc["version"].u64() == 2u);
-  BOOST_TEST(doc["mode"].text == "plan");
-  BOOST_TEST(doc["rate_per_second"].num() == 250.0);
-  BOOST_TEST(doc["sizing"]["from_rate"].u64() == 15000u);
-  BOOST_TEST(doc["sizing"]["nf_conntrack_max"].u64() == 32768u);
-  BOOST_TEST(doc["sizing"]["current_max"].is(Json::Kind::Null));
-  BOOST_TEST(doc["sizing"]["entry_bytes_source"].is(Json::Kind::Null));  // assumed
+  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 2u);
+  BOOST_TEST(doc.at("mode").get<std::string>() == "plan");
+  BOOST_TEST(doc.at("rate_per_second").get<double>() == 250.0);
+  BOOST_TEST(doc.at("sizing").at("from_rate").get<std::uint64_t>() == 15000u);
+  BOOST_TEST(doc.at("sizing").at("nf_conntrack_max").get<std::uint64_t>() == 32768u);
+  BOOST_TEST(doc.at("sizing").at("current_max").is_null());
+  BOOST_TEST(doc.at("sizing").at("entry_bytes_source").is_null());  // assumed
   BOOST_TEST(contains(cli::render_text(r, {}), "capacity plan for 250 new connections/s"));
 }
 
@@ -322,25 +323,25 @@ BOOST_AUTO_TEST_CASE(json_conforms_to_the_schema_and_carries_the_values) {
   const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
   const auto errors = ctwatch_schema_errors(doc);
   BOOST_TEST(errors.empty(), errors.size() << " schema errors, first: " << (errors.empty() ? "" : errors[0]));
-  BOOST_TEST(doc["namespace"]["name"].text == "web");
-  BOOST_TEST(doc["table"]["entries"].u64() == 1000u);
-  BOOST_TEST(doc["census"]["tcp_states"]["TIME_WAIT"].u64() == 300u);
-  BOOST_TEST(doc["census"]["protocols"]["udp"].u64() == 100u);
-  BOOST_TEST(doc["counters"]["insert"]["total"].u64() == 0x01abcdefu);
-  BOOST_TEST(doc["counters"]["drop"]["delta"].u64() == 10u);
-  BOOST_TEST(doc["counters"]["drop"]["per_second"].num() == 5.0);
-  BOOST_TEST(doc["counters"]["chaintoolong"]["total"].is(Json::Kind::Null));  // absent, not 0
-  BOOST_TEST(doc["interval_seconds"].num() == 2.0);
-  BOOST_TEST(doc["top"]["sources"]["peers"][0]["address"].text == "10.0.0.1");
-  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["endpoint"].text == "[fd00::b]:8443");
-  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["family"].text == "ipv6");
-  BOOST_TEST(doc["top"]["destinations"]["peers"][0]["port"].u64() == 8443u);
-  BOOST_TEST(doc["top"]["time_wait_sources"]["counted"].u64() == 300u);
-  BOOST_TEST(doc["tuning"]["tcp_tw_reuse"].u64() == 2u);
-  BOOST_TEST(doc["findings"][0]["id"].text == "table_full_drops");
-  BOOST_TEST(doc["version"].u64() == 2u);
-  BOOST_TEST(doc["census"]["unreplied"]["tcp"].is_uint());
-  BOOST_TEST(doc["sizing"]["nf_conntrack_max"].is_uint());
+  BOOST_TEST(doc.at("namespace").at("name").get<std::string>() == "web");
+  BOOST_TEST(doc.at("table").at("entries").get<std::uint64_t>() == 1000u);
+  BOOST_TEST(doc.at("census").at("tcp_states").at("TIME_WAIT").get<std::uint64_t>() == 300u);
+  BOOST_TEST(doc.at("census").at("protocols").at("udp").get<std::uint64_t>() == 100u);
+  BOOST_TEST(doc.at("counters").at("insert").at("total").get<std::uint64_t>() == 0x01abcdefu);
+  BOOST_TEST(doc.at("counters").at("drop").at("delta").get<std::uint64_t>() == 10u);
+  BOOST_TEST(doc.at("counters").at("drop").at("per_second").get<double>() == 5.0);
+  BOOST_TEST(doc.at("counters").at("chaintoolong").at("total").is_null());  // absent, not 0
+  BOOST_TEST(doc.at("interval_seconds").get<double>() == 2.0);
+  BOOST_TEST(doc.at("top").at("sources").at("peers").at(0).at("address").get<std::string>() == "10.0.0.1");
+  BOOST_TEST(doc.at("top").at("destinations").at("peers").at(0).at("endpoint").get<std::string>() == "[fd00::b]:8443");
+  BOOST_TEST(doc.at("top").at("destinations").at("peers").at(0).at("family").get<std::string>() == "ipv6");
+  BOOST_TEST(doc.at("top").at("destinations").at("peers").at(0).at("port").get<std::uint64_t>() == 8443u);
+  BOOST_TEST(doc.at("top").at("time_wait_sources").at("counted").get<std::uint64_t>() == 300u);
+  BOOST_TEST(doc.at("tuning").at("tcp_tw_reuse").get<std::uint64_t>() == 2u);
+  BOOST_TEST(doc.at("findings").at(0).at("id").get<std::string>() == "table_full_drops");
+  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 2u);
+  BOOST_TEST(doc.at("census").at("unreplied").at("tcp").is_number_unsigned());
+  BOOST_TEST(doc.at("sizing").at("nf_conntrack_max").is_number_unsigned());
 }
 
 BOOST_AUTO_TEST_CASE(json_nulls_for_what_is_absent) {
@@ -348,13 +349,13 @@ BOOST_AUTO_TEST_CASE(json_nulls_for_what_is_absent) {
   const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
   const auto errors = ctwatch_schema_errors(doc);
   BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors[0]));
-  BOOST_TEST(doc["namespace"].is(Json::Kind::Null));
-  BOOST_TEST(doc["table"]["entries"].is(Json::Kind::Null));
-  BOOST_TEST(doc["table"]["fill_percent"].is(Json::Kind::Null));
-  BOOST_TEST(doc["census"].is(Json::Kind::Null));
-  BOOST_TEST(doc["top"].is(Json::Kind::Null));
-  BOOST_TEST(doc["interval_seconds"].is(Json::Kind::Null));
-  BOOST_TEST(doc["findings"].items.empty());
+  BOOST_TEST(doc.at("namespace").is_null());
+  BOOST_TEST(doc.at("table").at("entries").is_null());
+  BOOST_TEST(doc.at("table").at("fill_percent").is_null());
+  BOOST_TEST(doc.at("census").is_null());
+  BOOST_TEST(doc.at("top").is_null());
+  BOOST_TEST(doc.at("interval_seconds").is_null());
+  BOOST_TEST(doc.at("findings").empty());
 }
 
 BOOST_AUTO_TEST_CASE(json_escapes_strings) {
@@ -362,7 +363,25 @@ BOOST_AUTO_TEST_CASE(json_escapes_strings) {
   r.netns = "a\"b\\c\x01";
   r.netns_path = "/x/a\"b\\c\x01";
   const auto doc = parse_json(cli::render_json(r, {}));
-  BOOST_TEST(doc["namespace"]["name"].text == r.netns);
+  BOOST_TEST(doc.at("namespace").at("name").get<std::string>() == r.netns);
+}
+
+// The test reader is strict and the schema checks names, types and order:
+// a document that breaks any of them is caught.
+BOOST_AUTO_TEST_CASE(the_test_reader_and_schema_reject_what_scripts_would_trip_on) {
+  BOOST_CHECK_THROW(parse_json(R"({"a": 1, "a": 2})"), std::runtime_error);
+  BOOST_CHECK_THROW(parse_json(R"({"a": 1} x)"), nlohmann::json::parse_error);
+  BOOST_CHECK_NO_THROW(parse_json(R"({"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]})"));
+  const std::string good = cli::render_json(base_report(), {});
+  BOOST_TEST(ctwatch_schema_errors(parse_json(good)).empty());
+  Json swapped = parse_json(good);  // "table" moved after "census"
+  const Json table = swapped.at("table");
+  swapped.erase("table");
+  swapped["table"] = table;
+  BOOST_TEST(!ctwatch_schema_errors(swapped).empty());
+  Json typed = parse_json(good);
+  typed["table"]["entries"] = -1;
+  BOOST_TEST(!ctwatch_schema_errors(typed).empty());
 }
 
 BOOST_AUTO_TEST_CASE(text_has_every_section) {
