@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <algorithm>
 
+#include "cli/explain.hpp"
 #include "cli/format.hpp"
 #include "cli/render.hpp"
 
@@ -100,6 +101,8 @@ std::string text_sizing(const Report& r) {
     out += "            now nf_conntrack_max " + num(*sz->current_max) +
            (sz->current_buckets ? ", nf_conntrack_buckets " + num(*sz->current_buckets) : std::string()) +
            (sz->max_too_small ? ": too small" : ": enough") + "\n";
+  if (const auto fit = memory_fit(r); fit && fit->verdict != core::MemoryVerdict::Fits)
+    out += "            " + wrap(core::memory_fit_sentence(*fit, *sz), 12, 12) + "\n";
   out += "            (`ctwatch --sysctl` prints a sysctl.d snippet)\n";
   return out;
 }
@@ -127,6 +130,7 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
   }
   if (const auto b = s.tunable(Tunable::Buckets)) out += " (" + num(*b) + " buckets)";
   out += "\n";
+  if (r.netlink_refused) out += "Limited     " + wrap(limited_explanation(*r.netlink_refused), 12, 12) + "\n";
 
   if (r.census) {
     const core::Census& c = *r.census;
