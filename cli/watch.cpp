@@ -21,6 +21,7 @@
 #include "cli/explain.hpp"
 #include "cli/watch_view.hpp"
 #include "core/census_budget.hpp"
+#include "core/config.hpp"
 #include "core/fill_trend.hpp"
 #include "core/peers.hpp"
 
@@ -148,7 +149,10 @@ int run_watch(const Options& o, Live& live) {
   core::FillTrendOptions fo;
   fo.sample_interval = refresh;
   core::FillTrend trend(fo);
-  core::CensusBudget budget(kWatchCensusPercent, 1.0);
+  // The plugin's default CensusBudget and its burst (census_schedule.cpp),
+  // with the refresh as the census interval.
+  const double percent = core::Config{}.census_budget;
+  core::CensusBudget budget(percent, percent / 100.0 * refresh);
   double last_census_cpu = 0;
   std::optional<Clock::time_point> census_at;
   std::optional<core::PeerTally> tally;

@@ -8,15 +8,14 @@
 //
 // Cost: every refresh reads the statistics (two netlink requests, or the
 // /proc files); the census (one dump of the table, for TCP states and top
-// peers) runs under a core::CensusBudget of kWatchCensusPercent of one CPU,
-// so a large table is censused less often instead of costing more.
+// peers) runs under a core::CensusBudget of the plugin's default
+// CensusBudget (1 % of one CPU), so a large table is censused less often
+// instead of costing more.
 
 #include "cli/live.hpp"
 #include "cli/options.hpp"
 
 namespace ctwatch::cli {
-
-inline constexpr double kWatchCensusPercent = 2;
 
 // Returns the exit status: 0 when ended by a signal or `q`.
 int run_watch(const Options& o, Live& live);
