@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The committed rules, PrometheusRule and dashboards are exactly what the
+# The committed rules, PrometheusRule, Alertmanager example and dashboards are exactly what the
 # mixin renders with its default _config (mixin/render.sh), the hand-made
 # YAML of the rules file parses to the same rules as jsonnet's own JSON, and
 # promtool accepts the rules and the PrometheusRule's spec, and every jsonnet
@@ -20,6 +20,7 @@ CTWATCH_MIXIN_RULES_JSON=$tmp/rules.json mixin/render.sh -o "$tmp/out"
 
 status=0
 for f in rules/prometheus/ctwatch.rules.yml rules/prometheus/ctwatch.prometheusrule.yaml \
+         rules/alertmanager/alertmanager.example.yml \
          dashboards/ctwatch-host.json dashboards/ctwatch-fleet.json; do
   if diff -u "$f" "$tmp/out/$f" >"$tmp/diff"; then
     echo "ok: $f is what the mixin renders"
