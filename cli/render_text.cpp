@@ -208,7 +208,16 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
 
 std::string render_sysctl(const Report& r) {
   const auto sz = sizing(r);
-  return sz ? core::sysctl_snippet(*sz) : std::string();
+  if (!sz) return "";
+  std::string out = core::sysctl_snippet(*sz);
+  // A snippet that does not fit this machine says so in its first lines,
+  // where whoever pastes it reads.
+  if (const auto fit = memory_fit(r); fit && fit->verdict != core::MemoryVerdict::Fits) {
+    std::string warn = "# WARNING: " + wrap(core::memory_fit_sentence(*fit, *sz), 11, 2);
+    for (std::size_t i = 0; (i = warn.find("\n  ", i)) != std::string::npos;) warn.replace(i, 3, "\n# "), i += 3;
+    out = warn + "\n" + out;
+  }
+  return out;
 }
 
 }  // namespace ctwatch::cli

@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include <set>
+#include <sstream>
 
 #include "boost_test.hpp"
 #include "cli/json_schema.hpp"
@@ -551,6 +552,12 @@ BOOST_AUTO_TEST_CASE(a_plan_that_does_not_fit_says_so) {
   BOOST_TEST(doc.at("sizing").at("memory").at("verdict").get<std::string>() == "does_not_fit");
   BOOST_TEST(doc.at("sizing").at("memory").at("mem_total_bytes").get<std::uint64_t>() == 23ull << 30);
   BOOST_TEST(doc.at("sizing").at("memory").at("fitting_rate_per_second").get<double>() > 90000);
+  // The sysctl.d snippet warns in comments, and stays a valid sysctl.d file.
+  const auto snippet = cli::render_sysctl(r);
+  BOOST_TEST(snippet.find("# WARNING: Does not fit this machine") == 0u, snippet);
+  std::istringstream lines(snippet);
+  for (std::string l; std::getline(lines, l);)
+    BOOST_TEST((l.empty() || l[0] == '#' || l.rfind("net.netfilter.nf_conntrack_", 0) == 0), l);
 }
 
 BOOST_AUTO_TEST_CASE(a_plan_that_fits_says_nothing_and_unknown_memory_is_null) {
