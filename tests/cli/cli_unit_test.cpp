@@ -166,7 +166,8 @@ BOOST_DATA_TEST_CASE(usage_errors_name_the_argument, boost::unit_test::data::mak
 }
 
 BOOST_AUTO_TEST_CASE(help_mentions_every_option_and_exit_codes) {
-  for (const char* s : {"--netns", "--interval", "--top", "--json", "--help", "Exit status", "CAP_NET_ADMIN"})
+  for (const char* s : {"--netns", "--interval", "--top", "--json", "--sysctl", "--watch", "--rate", "--hold", "--help",
+                        "Exit status", "CAP_NET_ADMIN"})
     BOOST_TEST(contains(cli::kHelp, s), s);
 }
 
