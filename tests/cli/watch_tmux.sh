@@ -20,7 +20,7 @@
 # usage: watch_tmux.sh CTWATCH CTWATCH_FILL
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../stack/common.sh
+# shellcheck source=tests/stack/common.sh
 source "$HERE/../stack/common.sh"
 
 CLI=${1:?usage: watch_tmux.sh CTWATCH CTWATCH_FILL}
