@@ -20,12 +20,12 @@
 # usage: watch_tmux.sh CTWATCH CTWATCH_FILL
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/stack/common.sh
-source "$HERE/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$HERE/../stack/lib.sh"
 
 CLI=${1:?usage: watch_tmux.sh CTWATCH CTWATCH_FILL}
 FILL=${2:?usage: watch_tmux.sh CTWATCH CTWATCH_FILL}
-[[ $(id -u) == 0 ]] || skip "needs root (a network namespace, ctwatch-fill)"
+stack_require_root
 require_tools tmux:tmux ip:iproute2 nft:nftables setpriv:util-linux timeout:coreutils
 
 TMP=$(mktemp -d /tmp/ctwatch-tmux.XXXXXX)
