@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
-// What `ctwatch` shows, as data (Report), judged (findings) and rendered
-// (text for a person, JSON for scripts). Pure: everything here is computed
-// from samples the caller took, so it is unit-tested without a kernel.
+// What `ctwatch` shows, as data: the Report (samples the caller took), and
+// the values derived from it that both the findings (cli/findings.hpp) and
+// the renderers (cli/render.hpp) use. Pure: unit-tested without a kernel.
 //
 // Absent is not zero, as everywhere in ctwatch: a value the kernel did not
 // give is left out of the text and is null in the JSON.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/census.hpp"
 #include "core/counters.hpp"
-#include "core/drop_causes.hpp"
-#include "core/sizing.hpp"
+#include "core/memory_fit.hpp"
 #include "core/result.hpp"
+#include "core/sizing.hpp"
 #include "core/snapshot.hpp"
 
 namespace ctwatch::cli {
@@ -39,48 +40,48 @@ struct Report {
   std::string entry_bytes_source;
   std::optional<double> hold_seconds;  // --hold; default the TIME_WAIT timeout
   std::optional<double> plan_rate;     // --rate: planning, no live table
+  // ctnetlink refused and the values come from /proc (snapshot.source is
+  // Proc): the refusal, for the one line saying what is missing (EPERM:
+  // CAP_NET_ADMIN). No census then.
+  std::optional<core::Error> netlink_refused;
+  std::optional<std::uint64_t> mem_total;  // MemTotal of /proc/meminfo, bytes
 };
 
-// The JSON schema's version: 2 added the status census, the unreplied peer
-// lists, sizing and mode, and replaced the drop findings by drop causes.
-inline constexpr int kJsonVersion = 2;
+// Whether sizing(r) fits this machine's memory; nullopt without a sizing or
+// without MemTotal.
+std::optional<core::MemoryFit> memory_fit(const Report& r);
 
 // The sizing for this report: the observed peak and, with --interval, the
 // insert rate; or --rate. nullopt when there is nothing to size from.
 std::optional<core::Sizing> sizing(const Report& r);
 
-enum class Severity { Critical, Warning, Info };
-std::string_view severity_name(Severity s);  // "critical", "warning", "info"
+// A counter's total in `t`; nullopt when the kernel did not give it.
+std::optional<std::uint64_t> counter(const core::CounterTotals& t, core::Counter c);
+// Rise of a counter over --interval; nullopt without --interval, when either
+// sample lacks it, or when it went down.
+std::optional<std::uint64_t> delta(const Report& r, core::Counter c);
+// entries / max in percent; nullopt unless both are known and max > 0.
+std::optional<double> fill_percent(const core::Snapshot& s);
 
-struct Finding {
-  std::string id;  // stable, for scripts: table_full, drop_rising, ... (see findings())
-  Severity severity;
-  std::string message;
+// The counters in the order the text and the JSON list them.
+inline constexpr std::array<core::Counter, core::kCounterCount> kCounterOrder{
+    core::Counter::Drop,    core::Counter::EarlyDrop,    core::Counter::InsertFailed, core::Counter::Invalid,
+    core::Counter::Error,   core::Counter::ChainTooLong, core::Counter::Found,        core::Counter::Insert,
+    core::Counter::SearchRestart, core::Counter::ClashResolve};
+
+// The tunables shown, in order, with their sysctl names and units.
+struct TunableRow {
+  core::Tunable t;
+  const char* name;
+  const char* unit;
 };
-
-// One rule of the findings table: its id, the condition in words (as in
-// ctwatch(1)), and the judge that gives severity and message when the
-// condition holds. Drop causes' messages start with core::drop_cause_text's
-// sentence, the one the alerts and runbooks use.
-struct FindingRule {
-  std::string_view id;
-  std::string_view condition;
-};
-const std::vector<FindingRule>& finding_rules();
-
-// Every rule of finding_rules() that holds, most serious first.
-std::vector<Finding> findings(const Report& r);
-
-std::string render_text(const Report& r, const std::vector<Finding>& f);
-std::string render_json(const Report& r, const std::vector<Finding>& f);
-// The sysctl.d snippet of sizing(r); "" when there is nothing to size from.
-std::string render_sysctl(const Report& r);
-
-// Where a failure happened, for the explanation.
-enum class Stage { Open, Stats, Census };
-// "cannot enter namespace /var/run/netns/x: No such file or directory", with
-// a plain-language hint when the errno says what is missing (privilege,
-// conntrack not loaded). No "ctwatch: " prefix, no newline.
-std::string explain(const core::Error& e, Stage stage, const std::string& netns_path);
+inline constexpr std::array<TunableRow, core::kTunableCount> kTunables{{
+    {core::Tunable::Buckets, "nf_conntrack_buckets", ""},
+    {core::Tunable::TcpTimeoutTimeWait, "nf_conntrack_tcp_timeout_time_wait", " s"},
+    {core::Tunable::TcpTimeoutEstablished, "nf_conntrack_tcp_timeout_established", " s"},
+    {core::Tunable::UdpTimeout, "nf_conntrack_udp_timeout", " s"},
+    {core::Tunable::UdpTimeoutStream, "nf_conntrack_udp_timeout_stream", " s"},
+    {core::Tunable::TcpTwReuse, "tcp_tw_reuse", ""},
+}};
 
 }  // namespace ctwatch::cli

@@ -15,6 +15,7 @@ packages=(
   prometheus prometheus-alertmanager          # promtool, rules and the alerting replay
   iproute2 nftables conntrack                 # namespaces, ct rules, conntrack -C/-L in tests
   python3 curl procps util-linux valgrind     # traffic, scrapes, setpriv, leak checks
+  tmux                                        # ctwatch --watch in a real terminal (tests/cli/watch_tmux.sh)
   clang libclang-rt-14-dev                    # libFuzzer for the decoder fuzz target
   qemu-system-x86 busybox-static cpio         # the kernel matrix's VMs (tests/kernels)
   xz-utils zstd binutils                      # ... their modules (unpacked, depends= read)
