@@ -244,7 +244,7 @@ userspace_cpio() {
     install_file "$SRC/$p"
   done
   install_file "$SRC/tests/contract.py"
-  install_file "$SRC/README.md"   # the metric contract (tests/contract.py reads its table)
+  install_file "$SRC/docs/metrics.md"   # the metric contract (tests/contract.py reads its table)
   cp "$HERE/suite.sh" "$STAGE/ctwatch-suite.sh"
   sed -e "s|@BUILD@|$BUILD|" -e "s|@SOURCE@|$SRC|" "$HERE/init.sh" >"$STAGE/init"
   chmod 755 "$STAGE/init"
