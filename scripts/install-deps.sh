@@ -19,6 +19,7 @@ packages=(
   xz-utils zstd binutils                      # ... their modules (unpacked, depends= read)
   jsonnet python3-yaml                        # the monitoring mixin (mixin/) and its checks
   victoria-metrics                            # VictoriaMetrics + vmalert: the rules' MetricsQL compatibility test
+  python3-jsonschema groff-base man-db          # Kubernetes examples against the API schema; man page checks
 )
 
 missing=()
