@@ -6,14 +6,15 @@
       every Markdown file of the source tree (git's files, or a walk without
       build directories): each relative link must name an existing file or
       directory, and a #fragment into a Markdown file one of its headings.
-  doc_links.py --installed [--root ROOT] FILE...
+  doc_links.py --installed [--root ROOT] [--relative-only] FILE...
       the installed files (e.g. `dpkg -L collectd-ctwatch`, or a DESTDIR's
       files with --root DESTDIR): the same for the Markdown files, and in
       every text file (man pages gunzipped, conffiles, rules, dashboards)
       each absolute path into the package's directories (/usr/share/ctwatch/,
       /usr/share/doc/collectd-ctwatch/, file:// URLs included) must exist
       under ROOT. Paths with placeholders (<AlertName>, %s, *, $x) are
-      checked up to the placeholder's directory.
+      checked up to the placeholder's directory. --relative-only skips
+      those (an installation under another prefix still names /usr/share).
 Prints one line per dangling link (file:line: target) and a summary.
 Exit 0 all links resolve, 1 some dangle, 2 usage.
 """
@@ -122,9 +123,11 @@ def main(argv):
                 check_markdown(f, text, "/", problems)
                 checked += 1
     elif len(argv) >= 3 and argv[1] == "--installed":
-        root, files = "/", argv[2:]
+        root, files, absolute = "/", argv[2:], True
         if files[0] == "--root" and len(files) >= 2:
             root, files = files[1], files[2:]
+        if files and files[0] == "--relative-only":
+            absolute, files = False, files[1:]
         for f in files:
             full = os.path.join(root, f.lstrip("/")) if root != "/" and not f.startswith(root) else f
             if not os.path.isfile(full):
@@ -134,7 +137,8 @@ def main(argv):
                 continue
             if full.endswith(".md"):
                 check_markdown(full, text, root, problems)
-            check_package_paths(full, text, root, problems)
+            if absolute:
+                check_package_paths(full, text, root, problems)
             checked += 1
     else:
         print(__doc__, file=sys.stderr)
