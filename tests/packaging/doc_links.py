@@ -138,6 +138,8 @@ def main(argv):
             if full.endswith(".md"):
                 check_markdown(full, text, root, problems)
             if absolute:
+                if "/man/" in full:
+                    text = text.replace("\\-", "-")  # roff's escaped hyphen
                 check_package_paths(full, text, root, problems)
             checked += 1
     else:
