@@ -340,6 +340,18 @@ check_installed_layout() {
     cat "$WORK/doc-links.txt" >&2
     fail "installed docs: dangling links (above)"
   fi
+  # The shipped mixin renders exactly the shipped rules and dashboards.
+  if command -v jsonnet >/dev/null; then
+    local r=$WORK/mixin-render
+    if /usr/share/ctwatch/mixin/render.sh -o "$r" > "$WORK/mixin-render.log" 2>&1 &&
+       cmp -s "$r/rules/prometheus/ctwatch.rules.yml" /usr/share/ctwatch/prometheus/ctwatch.rules.yml &&
+       cmp -s "$r/dashboards/ctwatch-host.json" /usr/share/ctwatch/grafana/ctwatch-host.json; then
+      pass "installed mixin: /usr/share/ctwatch/mixin/render.sh -o DIR renders the installed rules and dashboards"
+    else
+      cat "$WORK/mixin-render.log" >&2
+      fail "installed mixin: render.sh fails or renders other rules/dashboards than those installed"
+    fi
+  fi
   local page out
   for page in ctwatch collectd-ctwatch; do
     check "man -w $page finds the installed page" bash -c "man -w $page | grep -q '^/usr/share/man/'"
