@@ -104,11 +104,4 @@ std::optional<double> FillTrend::seconds_to_full(std::uint64_t max) const {
   return (m - latest) / *g;
 }
 
-bool page_condition(std::uint64_t entries, std::uint64_t max, std::optional<double> seconds_to_full) {
-  if (max == 0) return false;
-  const double fill = static_cast<double>(entries) / static_cast<double>(max);
-  return fill >= kPageFillRatio ||
-         (fill >= kFastFillRatio && seconds_to_full && *seconds_to_full < kFastFillSeconds);
-}
-
 }  // namespace ctwatch::core

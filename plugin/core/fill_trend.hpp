@@ -94,14 +94,6 @@ class FillTrend {
   mutable std::vector<double> pair_slopes_;  // scratch for fit(), reused
 };
 
-// The page condition of the bundled critical alerts (rules/prometheus:
-// ConntrackTableNearlyFull, ConntrackTableFillingFast): at least
-// kPageFillRatio full, or at least kFastFillRatio full and full within
-// kFastFillSeconds at the current growth. The Monitor takes an evidence
-// census when it becomes true.
-inline constexpr double kPageFillRatio = 0.80;
-inline constexpr double kFastFillRatio = 0.50;
-inline constexpr double kFastFillSeconds = 300;
-bool page_condition(std::uint64_t entries, std::uint64_t max, std::optional<double> seconds_to_full);
+// The page condition built on seconds_to_full() is core/page_policy.hpp.
 
 }  // namespace ctwatch::core

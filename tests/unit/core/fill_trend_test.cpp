@@ -147,18 +147,6 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(Core)
-BOOST_AUTO_TEST_CASE(page_condition_matches_the_alerts) {
-  BOOST_TEST(!core::page_condition(0, 0, 1.0));
-  BOOST_TEST(core::page_condition(80, 100, std::nullopt));
-  BOOST_TEST(!core::page_condition(79, 100, std::nullopt));
-  BOOST_TEST(core::page_condition(50, 100, 299.0));
-  BOOST_TEST(!core::page_condition(50, 100, 300.0));
-  BOOST_TEST(!core::page_condition(49, 100, 10.0));
-  BOOST_TEST(!core::page_condition(60, 100, std::numeric_limits<double>::infinity()));
-}
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(Core)
 BOOST_AUTO_TEST_SUITE(FillTrend)
 
 // A burst that jumps the table up and stops: the long window still holds
