@@ -145,7 +145,10 @@ done
 [[ -z $libs_missing ]] && pass "Containerfile: write_prometheus.so's libraries come with the packages it installs" ||
   fail "Containerfile: write_prometheus.so needs libraries the image lacks:$libs_missing"
 entry=$(sed -n 's/^ENTRYPOINT \["\([^"]*\)".*/\1/p' "$cf")
-dpkg -L collectd-core 2>/dev/null | grep -q "/s\?bin/$entry$" &&
+# (grep on a variable: `dpkg -L | grep -q` would fail under pipefail when
+# grep exits first and dpkg gets SIGPIPE)
+core_files=$(dpkg -L collectd-core 2>/dev/null)
+grep -q "/s\?bin/$entry$" <<< "$core_files" &&
   pass "Containerfile: ENTRYPOINT $entry is collectd-core's" || fail "Containerfile: ENTRYPOINT $entry not in collectd-core"
 grep -q '"-C", "/etc/collectd/kubernetes/collectd.conf"' "$cf" && grep -q '/etc/collectd/kubernetes/collectd.conf' "$K8S/collectd-ctwatch.yaml" &&
   pass "Containerfile: its default -C is the DaemonSet's ConfigMap path" || fail "Containerfile: CMD -C differs from the DaemonSet's"
