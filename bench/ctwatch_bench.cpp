@@ -1,25 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // ctwatch-bench: the census and the stats path against a raw dump, measured
-// side by side (interleaved rounds, medians) in the calling namespace, and
-// optionally whole commands (the ctwatch CLI, `conntrack -L`, a pipeline).
+// side by side (interleaved rounds in a new seeded order each round,
+// medians of per-round ratios) in the calling namespace, and optionally
+// whole commands (the ctwatch CLI, `conntrack -L`, a pipeline).
 //
 //   ip netns exec NS ctwatch-bench [--rounds N] [--stats-calls N] [--top N]
-//                                  [--max-census-ratio R]
+//                                  [--max-census-ratio R] [--churn N] [--nfct]
+//                                  [--parse-rounds N] [--parse-only V]
 //                                  [--cmd-rounds N] [--cmd LABEL=COMMAND]...
 //
-// (a) raw:     IPCTNL_MSG_CT_GET dump, datagrams received and only the
-//              nlmsghdr chain walked to find NLMSG_DONE;
-// (b) census:  NetlinkClient::census without peers (TopPeers 0);
-// (c) +peers:  the census as the plugin runs it with TopPeers N (sources and
-//              destinations, default sketch capacity);
-// (d) +tw:     the census as the ctwatch CLI runs it (also the TIME_WAIT lists);
-// stats:       GET_STATS + GET_STATS_CPU per call, as every plugin read does.
+// (a)  raw:     IPCTNL_MSG_CT_GET dump, datagrams received and only the
+//               nlmsghdr chain walked to find NLMSG_DONE;
+// (b)  census:  NetlinkClient::census without peers (TopPeers 0);
+// (c)  +peers:  the census as the plugin runs it with TopPeers N (sources,
+//               destinations and the unreplied lists, default capacity);
+// (d)  +tw:     the census as the ctwatch CLI runs it (also the TIME_WAIT lists);
+// (b2), (c2):   (b) and (c) through this file's loop (census_with);
+// (f), (g):     (b2) and (c2) without the status census
+//               (core::census_add_without_status; (g) without unreplied lists);
+// (e)  --nfct:  libnetfilter_conntrack's nfct_query with a callback;
+// stats:        GET_STATS + GET_STATS_CPU per call, as every plugin read does;
+// user space:   one dump's datagrams (up to 64 MiB) replayed from memory
+//               through the walk and each census variant (--parse-only V:
+//               the walk and variant V only, for callgrind).
+// Every variant must count, each round, the entries the raw dump counted
+// (within the churn seen between raw dumps plus --churn), and no message may
+// be malformed: a census that stops early fails however fast it is.
 // Commands run through /bin/sh -c, interleaved (rotating order), stdout and
 // stderr to /dev/null; their peak RSS is wait4()'s ru_maxrss, which covers
 // every process of a pipeline the shell waited for.
-// Exit status 1 when a command exits non-zero or dies on a signal (a broken
-// ctwatch must not pass as a fast one), or when --max-census-ratio is given
-// and the median over rounds of (b)/(a) or (c)/(a) exceeds R.
+// Exit status 1 on a count mismatch, when a command exits non-zero or dies
+// on a signal (a broken ctwatch must not pass as a fast one), or when
+// --max-census-ratio is given and the median over rounds of (b)/(a) or
+// (c)/(a) exceeds R. "result KEY VALUE" lines are for bench/run.sh.
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -61,8 +74,10 @@ std::unique_ptr<source::Transport> open_or_die() {
   return std::move(*t);
 }
 
-// Returns entries seen (messages), or -1.
-long raw_dump(source::Transport& t, std::vector<std::byte>& buf, std::uint32_t seq) {
+// Returns entries seen (messages), or -1. With `keep`, also copies the
+// datagrams there until it holds `keep_bytes` (the user-space section).
+long raw_dump(source::Transport& t, std::vector<std::byte>& buf, std::uint32_t seq,
+              std::vector<std::vector<std::byte>>* keep = nullptr, std::size_t keep_bytes = 0) {
   std::array<std::byte, core::kRequestSize> req;
   core::build_request(core::Request::Dump, seq, req);
   if (!t.send(req)) return -1;
@@ -70,6 +85,11 @@ long raw_dump(source::Transport& t, std::vector<std::byte>& buf, std::uint32_t s
   for (;;) {
     auto n = t.recv(buf);
     if (!n) return -1;
+    if (keep) {
+      std::size_t held = 0;
+      for (const auto& d : *keep) held += d.size();
+      if (held < keep_bytes) keep->emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
+    }
     std::size_t off = 0;
     while (*n - off >= NLMSG_HDRLEN) {
       nlmsghdr h;
@@ -145,10 +165,60 @@ long nfct_dump(nfct_handle* h) {
   return static_cast<long>(counts[0]);
 }
 
+using AddFn = bool (*)(core::Census&, core::Bytes, core::PeerTally*);
+
+// The census through the same steps as source::NetlinkClient::census (one
+// request, walk_messages over each datagram, census_add per ctnetlink
+// message), with a chosen census_add: the variants without the status census.
+std::optional<core::Census> census_with(source::Transport& t, std::vector<std::byte>& buf, std::uint32_t seq,
+                                        AddFn add, core::PeerTally* peers) {
+  std::array<std::byte, core::kRequestSize> req;
+  core::build_request(core::Request::Dump, seq, req);
+  if (!t.send(req)) return std::nullopt;
+  core::Census c;
+  if (peers) peers->clear();
+  auto on = [&](const core::Message& m) {
+    if ((m.type >> 8) == NFNL_SUBSYS_CTNETLINK) add(c, m.payload, peers);
+  };
+  for (;;) {
+    auto n = t.recv(buf);
+    if (!n) return std::nullopt;
+    const auto res = core::walk_messages(core::Bytes(buf.data(), *n), seq, t.portid(), on);
+    if (res.status == core::WalkStatus::Done) break;
+    if (res.status != core::WalkStatus::More || res.dump_intr) return std::nullopt;
+  }
+  if (peers) c.top_peers = peers->top();
+  return c;
+}
+
+// User space only: the same datagrams again, each copied into the receive
+// buffer first (as recv() leaves it: in cache), then walked.
+double parse_seconds(const std::vector<std::vector<std::byte>>& dgs, std::vector<std::byte>& buf, AddFn add,
+                     core::PeerTally* peers, std::uint64_t& entries) {
+  const auto t0 = Clock::now();
+  core::Census c;
+  if (peers) peers->clear();
+  std::uint64_t msgs = 0;
+  auto on = [&](const core::Message& m) {
+    if (!add) {
+      ++msgs;  // the walk alone, as the raw dump does
+      return;
+    }
+    if ((m.type >> 8) == NFNL_SUBSYS_CTNETLINK) add(c, m.payload, peers);
+  };
+  for (const auto& d : dgs) {
+    std::memcpy(buf.data(), d.data(), d.size());
+    core::walk_messages(core::Bytes(buf.data(), d.size()), 0, 0, on);
+  }
+  if (peers) c.top_peers = peers->top();
+  entries = add ? c.entries : msgs;
+  return seconds_since(t0);
+}
+
 [[noreturn]] void usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s [--rounds N] [--stats-calls N] [--top N] [--max-census-ratio R] [--cmd-rounds N] "
-               "[--cmd LABEL=COMMAND]...\n",
+               "usage: %s [--rounds N] [--stats-calls N] [--top N] [--max-census-ratio R] [--churn N] [--nfct] "
+               "[--parse-rounds N] [--parse-only V] [--cmd-rounds N] [--cmd LABEL=COMMAND]...\n",
                argv0);
   std::exit(2);
 }
@@ -159,6 +229,10 @@ int main(int argc, char** argv) {
   int rounds = 7;
   int stats_calls = 2000;
   int cmd_rounds = -1;
+  int parse_rounds = 15;
+  int parse_only = -1;  // user-space section: only this variant (0-5) besides the walk (for callgrind)
+  long churn = 0;
+  bool with_nfct = false;
   double max_census_ratio = 0;  // 0: report only
   std::size_t top = 5;
   std::vector<Command> commands;
@@ -169,6 +243,10 @@ int main(int argc, char** argv) {
     else if (a == "--stats-calls" && has_value) stats_calls = std::stoi(argv[++i]);
     else if (a == "--top" && has_value) top = std::stoul(argv[++i]);
     else if (a == "--cmd-rounds" && has_value) cmd_rounds = std::stoi(argv[++i]);
+    else if (a == "--parse-rounds" && has_value) parse_rounds = std::stoi(argv[++i]);
+    else if (a == "--parse-only" && has_value) parse_only = std::stoi(argv[++i]);
+    else if (a == "--churn" && has_value) churn = std::stol(argv[++i]);
+    else if (a == "--nfct") with_nfct = true;
     else if (a == "--max-census-ratio" && has_value) max_census_ratio = std::stod(argv[++i]);
     else if (a == "--cmd" && has_value) {
       const std::string spec = argv[++i];
@@ -179,10 +257,11 @@ int main(int argc, char** argv) {
       usage(argv[0]);
     }
   }
-  if (rounds < 1 || top < 1) usage(argv[0]);
+  if (rounds < 1 || top < 1 || churn < 0 || parse_rounds < 0) usage(argv[0]);
   if (cmd_rounds < 0) cmd_rounds = rounds;
 
   auto raw_t = open_or_die();
+  auto own_t = open_or_die();
   std::vector<std::byte> buf(64 * 1024);
   source::NetlinkClient census(open_or_die());
   source::NetlinkClient stats(open_or_die());
@@ -193,89 +272,206 @@ int main(int argc, char** argv) {
   core::PeerOptions cli_opt = plugin_opt;
   cli_opt.time_wait = true;
   core::PeerTally cli_peers(cli_opt, rd());
+  // TopPeers as it was before the status census: no unreplied lists.
+  core::PeerOptions old_opt = plugin_opt;
+  old_opt.unreplied = false;
+  core::PeerTally old_peers(old_opt, rd());
 
   nfct_handle* nfct = nfct_open(CONNTRACK, 0);
   if (!nfct) {
     std::fprintf(stderr, "nfct_open: %s\n", std::strerror(errno));
     return 1;
   }
-  constexpr int kVariants = 5;
-  const char* names[kVariants] = {"(a) raw dump", "(b) census", "(c) census+TopPeers", "(d) census as CLI",
+  // (b)-(d) run through source::NetlinkClient, the plugin's and the CLI's
+  // code; (b2), (c2), (f), (g) through census_with(), the same steps with a
+  // chosen census_add, so (f)/(b2) and (g)/(c2) differ only by the status
+  // census.
+  enum { kRaw, kCensus, kPeers, kCli, kCensus2, kPeers2, kNoStatus, kPeersNoStatus, kNfct, kVariants };
+  const char* names[kVariants] = {"(a) raw dump",           "(b) census",
+                                  "(c) census+TopPeers",    "(d) census as CLI",
+                                  "(b2) (b), own loop",     "(c2) (c), own loop",
+                                  "(f) (b2) without status", "(g) (c2) without status",
                                   "(e) nfct_query callback"};
+  const char* keys[kVariants] = {"raw",          "census",           "census_top_peers", "census_cli",
+                                 "census_loop",  "census_top_peers_loop", "census_no_status",
+                                 "census_top_peers_no_status", "nfct"};
+  const int variants = with_nfct ? kVariants : kNfct;
   std::vector<double> secs[kVariants];
-  long entries = 0;
-  std::uint64_t census_entries = 0;
+  std::vector<long> counts[kVariants];
   std::optional<core::TopPeers> last_plugin, last_cli;
+  std::uint64_t malformed = 0;
   std::uint32_t seq = 1;
+  std::mt19937 order_rng(1);
+  std::vector<int> order(static_cast<std::size_t>(variants));
+  for (int k = 0; k < variants; ++k) order[static_cast<std::size_t>(k)] = k;
   for (int r = 0; r < rounds; ++r) {
-    // Rotate the order so no variant always runs on a warmer cache.
-    for (int k = 0; k < kVariants; ++k) {
-      const int v = (r + k) % kVariants;
+    // A new order every round (seeded): no variant always runs first, or
+    // always right after the same other one.
+    std::shuffle(order.begin(), order.end(), order_rng);
+    for (const int v : order) {
       const auto t0 = Clock::now();
-      if (v == 0) {
-        entries = raw_dump(*raw_t, buf, seq++);
-        if (entries < 0) return 1;
-      } else if (v == 4) {
-        if (nfct_dump(nfct) < 0) {
+      long n = -1;
+      if (v == kRaw) {
+        n = raw_dump(*raw_t, buf, seq++);
+        if (n < 0) return 1;
+      } else if (v == kNfct) {
+        n = nfct_dump(nfct);
+        if (n < 0) {
           std::fprintf(stderr, "nfct_query: %s\n", std::strerror(errno));
           return 1;
         }
+      } else if (v == kCensus2 || v == kPeers2 || v == kNoStatus || v == kPeersNoStatus) {
+        const bool status = v == kCensus2 || v == kPeers2;
+        core::PeerTally* peers = v == kPeers2 ? &plugin_peers : v == kPeersNoStatus ? &old_peers : nullptr;
+        auto c = census_with(*own_t, buf, seq++, status ? core::census_add : core::census_add_without_status, peers);
+        if (!c) {
+          std::fprintf(stderr, "census without status: the dump failed\n");
+          return 1;
+        }
+        n = static_cast<long>(c->entries);
+        malformed += c->malformed;
       } else {
-        core::PeerTally* peers = v == 1 ? nullptr : v == 2 ? &plugin_peers : &cli_peers;
+        core::PeerTally* peers = v == kCensus ? nullptr : v == kPeers ? &plugin_peers : &cli_peers;
         auto c = census.census(Clock::now() + std::chrono::seconds(60), peers);
         if (!c) {
           std::fprintf(stderr, "census: %s: %s\n", c.error().message.c_str(), std::strerror(c.error().code));
           return 1;
         }
-        census_entries = c->entries;
-        if (v == 2) last_plugin = c->top_peers;
-        if (v == 3) last_cli = c->top_peers;
+        n = static_cast<long>(c->entries);
+        malformed += c->malformed;
+        if (v == kPeers) last_plugin = c->top_peers;
+        if (v == kCli) last_cli = c->top_peers;
       }
       secs[v].push_back(seconds_since(t0));
+      counts[v].push_back(n);
     }
   }
   nfct_close(nfct);
+
+  // Every variant must count what the raw dump counts, round by round: the
+  // table may change between two dumps of one round by at most what it
+  // changed between two raw dumps (the churn observed) plus --churn. A census
+  // that stops early, skips or double-counts entries fails here, however
+  // fast it is.
+  bool ok = true;
+  long observed_churn = 0;
+  for (int r = 1; r < rounds; ++r) observed_churn = std::max(observed_churn, std::labs(counts[kRaw][r] - counts[kRaw][r - 1]));
+  const long allowed = churn + observed_churn;
+  long worst = 0;
+  for (int v = 1; v < variants; ++v)
+    for (int r = 0; r < rounds; ++r) {
+      const long d = std::labs(counts[v][r] - counts[kRaw][r]);
+      worst = std::max(worst, d);
+      if (d > allowed) {
+        std::fprintf(stderr, "FAIL: round %d: %s counted %ld entries, the raw dump %ld (allowed difference %ld)\n",
+                     r + 1, names[v], counts[v][r], counts[kRaw][r], allowed);
+        ok = false;
+      }
+    }
+  if (malformed) {
+    std::fprintf(stderr, "FAIL: the census skipped %llu malformed messages\n", static_cast<unsigned long long>(malformed));
+    ok = false;
+  }
+  if (counts[kRaw][0] <= 0) {
+    std::fprintf(stderr, "FAIL: the raw dump saw no entry (is this the filled namespace?)\n");
+    ok = false;
+  }
+
   const auto s0 = Clock::now();
   for (int i = 0; i < stats_calls; ++i) {
     const auto dl = Clock::now() + std::chrono::seconds(2);
     if (!stats.stats(dl) || !stats.stats_cpu(dl)) return 1;
   }
   const double per_stats = seconds_since(s0) / stats_calls;
+
+  // Peak RSS of the census variants, before the section below holds a dump.
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
 
-  const double raw = median(secs[0]);
+  // User space alone: one dump's datagrams (up to 64 MiB) kept, then walked
+  // again in memory, interleaved: the walk alone (what (a) does) and each
+  // census variant. Its cost per entry, set against the raw dump's per entry,
+  // is what each feature adds to a census, without the kernel's noise.
+  enum { kPWalk, kPCensus, kPPeers, kPCli, kPNoStatus, kPPeersNoStatus, kParse };
+  const char* pnames[kParse] = {"walk only (a)", "(b) census", "(c) +TopPeers", "(d) as CLI", "(f) (b) no status",
+                                "(g) (c) no status"};
+  const AddFn padd[kParse] = {nullptr, core::census_add, core::census_add, core::census_add,
+                              core::census_add_without_status, core::census_add_without_status};
+  const char* pkeys[kParse] = {"walk", "census", "census_top_peers", "census_cli", "census_no_status",
+                               "census_top_peers_no_status"};
+  core::PeerTally* ppeers[kParse] = {nullptr, nullptr, &plugin_peers, &cli_peers, nullptr, &old_peers};
+  std::vector<double> psecs[kParse];
+  std::uint64_t parsed = 0;
+  if (parse_rounds > 0) {
+    std::vector<std::vector<std::byte>> dgs;
+    if (raw_dump(*raw_t, buf, seq++, &dgs, 64u << 20) < 0) return 1;
+    for (int r = 0; r < parse_rounds; ++r)
+      for (int k = 0; k < kParse; ++k) {
+        const int v = (r + k) % kParse;
+        if (parse_only >= 0 && v != kPWalk && v != parse_only) continue;
+        std::uint64_t n = 0;
+        psecs[v].push_back(parse_seconds(dgs, buf, padd[v], ppeers[v], n));
+        if (v == kPWalk) parsed = n;
+        else if (n != parsed && parsed) {
+          std::fprintf(stderr, "FAIL: in memory, %s counted %llu entries, the walk %llu\n", pnames[v],
+                       static_cast<unsigned long long>(n), static_cast<unsigned long long>(parsed));
+          ok = false;
+        }
+      }
+  }
+  const double raw = median(secs[kRaw]);
+  const long entries = counts[kRaw].back();
   const double per_entry = entries ? 1e6 / static_cast<double>(entries) : 0.0;
-  std::printf("entries            %ld (census counted %llu)\n", entries, static_cast<unsigned long long>(census_entries));
+  std::printf("entries            %ld (every variant counted the raw dump's entries within %ld in every round; "
+              "churn allowed %ld)\n",
+              entries, worst, allowed);
   std::printf("rounds             %d (interleaved, medians); TopPeers %zu, sketch capacity %zu\n", rounds, top,
               plugin_peers.top().capacity);
-  for (int v = 0; v < kVariants; ++v) {
+  std::vector<double> ratio(kVariants, 0.0);
+  for (int v = 0; v < variants; ++v) {
+    std::vector<double> rs;
+    for (std::size_t r = 0; r < secs[v].size(); ++r) rs.push_back(secs[v][r] / secs[kRaw][r]);
+    ratio[v] = median(rs);
     const double m = median(secs[v]);
-    std::printf("%-22s %.4f s  %.3f us/entry  %.3fx\n", names[v], m, m * per_entry, raw > 0 ? m / raw : 0.0);
+    std::printf("%-24s %.4f s  %.3f us/entry  %.3fx (median of per-round ratios)\n", names[v], m, m * per_entry,
+                ratio[v]);
   }
   if (last_plugin) {
     print_list("sources", last_plugin->sources, false);
     print_list("destinations", last_plugin->destinations, true);
+    if (last_plugin->unreplied_sources) print_list("unreplied sources", *last_plugin->unreplied_sources, false);
   }
   if (last_cli && last_cli->time_wait_sources) print_list("TIME_WAIT sources", *last_cli->time_wait_sources, false);
+  if (parse_rounds > 0 && parsed > 0) {
+    const double pe = 1e9 / static_cast<double>(parsed);
+    std::printf("user space alone   %llu entries of one dump, in memory, %d rounds (ns/entry; %% of a raw dump's "
+                "time per entry)\n",
+                static_cast<unsigned long long>(parsed), parse_rounds);
+    for (int v = 0; v < kParse; ++v) {
+      if (psecs[v].empty()) continue;
+      const double ns = median(psecs[v]) * pe;
+      std::printf("  %-20s %7.1f ns/entry  %5.2f %%\n", pnames[v], ns, raw > 0 ? ns / (raw * per_entry * 1e3) * 100 : 0);
+    }
+  }
   std::printf("stats path         %.1f us per read (GET_STATS + GET_STATS_CPU, %d calls)\n", per_stats * 1e6, stats_calls);
-  std::printf("peak RSS           %ld KiB (this process, all variants)\n", ru.ru_maxrss);
+  std::printf("peak RSS           %ld KiB (this process, every variant above; before the user-space section)\n", ru.ru_maxrss);
+  // Machine-readable, for bench/run.sh (docs/performance.md).
+  std::printf("result entries %ld\n", entries);
+  std::printf("result raw_us_per_entry %.4f\n", raw * per_entry);
+  for (int v = 1; v < variants; ++v) std::printf("result ratio_%s %.4f\n", keys[v], ratio[v]);
+  if (parse_rounds > 0 && parsed > 0)
+    for (int v = 0; v < kParse; ++v)
+      if (!psecs[v].empty()) std::printf("result parse_ns_%s %.2f\n", pkeys[v], median(psecs[v]) * 1e9 / static_cast<double>(parsed));
   // The limit is checked on the median of per-round ratios: the variants of
   // one round run back to back, so a neighbour's burst of load that slows a
   // whole round cancels out, where it would skew one median of times.
-  bool ok = true;
-  for (int v : {1, 2}) {
-    std::vector<double> ratios;
-    for (std::size_t r = 0; r < secs[v].size(); ++r) ratios.push_back(secs[v][r] / secs[0][r]);
-    const double ratio = median(ratios);
-    if (max_census_ratio > 0) std::printf("%-22s %.3fx raw (median of per-round ratios)\n", names[v], ratio);
-    if (max_census_ratio > 0 && ratio > max_census_ratio) {
-      std::fprintf(stderr, "FAIL: %s took %.3fx the raw dump (limit %.2fx)\n", names[v], ratio, max_census_ratio);
+  for (int v : {kCensus, kPeers})
+    if (max_census_ratio > 0 && ratio[v] > max_census_ratio) {
+      std::fprintf(stderr, "FAIL: %s took %.3fx the raw dump (limit %.2fx)\n", names[v], ratio[v], max_census_ratio);
       ok = false;
     }
-  }
 
-  if (commands.empty()) return ok ? 0 : 1;
+  if (commands.empty() || !ok) return ok ? 0 : 1;
   for (int r = 0; r < cmd_rounds; ++r)
     for (std::size_t k = 0; k < commands.size(); ++k) {
       Command& c = commands[(static_cast<std::size_t>(r) + k) % commands.size()];
@@ -299,5 +495,6 @@ int main(int argc, char** argv) {
     std::printf("  %s vs %s: %.2fx %s\n", commands[0].label.c_str(), commands[i].label.c_str(),
                 first > 0 ? other / first : 0.0, other >= first ? "faster" : "SLOWER");
   }
-  return ok ? 0 : 1;
+  for (const auto& c : commands) std::printf("result cmd %s=%.4f\n", c.label.c_str(), raw > 0 ? median(c.seconds) / raw : 0.0);
+  return 0;
 }

@@ -1,6 +1,10 @@
 // The mixin's settings.  Override any of them with
 //   (import 'mixin.libsonnet') + { _config+:: { fillPageRatio: 0.85 } }
 // (mixin/README.md).  The defaults render exactly the files that ship.
+// Every key is checked when the rules or dashboards are rendered
+// (mixin.libsonnet, lib/validate.libsonnet): an unknown key, a value of the
+// wrong type, a ratio outside (0, 1], a selector with braces fail `jsonnet`
+// with a message naming the key.
 {
   _config+:: {
     // PromQL label matchers added to every collectd_ctwatch_* selector of
@@ -31,24 +35,13 @@
     // is the fill alerts' business).
     chainsFullRatio: 0.9,
 
-    // `for` of each alert.
-    alertFor: {
-      ConntrackTableNearlyFull: '1m',
-      ConntrackTableFillingFast: '0m',
-      ConntrackPacketsDropped: '0m',
-      ConntrackTimeWaitDominant: '10m',
-      ConntrackTableFillingUp: '15m',
-      ConntrackEarlyDrops: '0m',
-      ConntrackMaxNotTuned: '15m',
-      ConntrackTimeWaitTimeoutLong: '10m',
-      ConntrackTcpTwReuseEnabled: '15m',
-      ConntrackCensusStale: '5m',
-      ConntrackNamespaceUnsampled: '5m',
-      ConntrackMetricsAbsent: '0m',
-      ConntrackHashChainsTooLong: '0m',
-      ConntrackInsertClashesUnresolved: '0m',
-      ConntrackMaxBelowRecommended: '1h',
-    },
+    // `for` of each alert.  The defaults sit in each alert's file
+    // (alerts/<AlertName>.libsonnet, `defaultFor`), next to the reasoning
+    // for them; change some with
+    //   alertFor+: { ConntrackTableNearlyFull: '2m' }
+    // -- with `+:`.  A plain `alertFor: {...}` replaces the whole table and
+    // fails the render, naming the alerts it leaves without a `for`.
+    alertFor: { [r.alert]: r.defaultFor for r in [f({}) for f in import 'alerts/list.libsonnet'] },
 
     // runbook_url of every alert (and the dashboards' runbook links): %s is
     // the alert name.  The default is where the package installs the
@@ -71,13 +64,25 @@
     // those instead of recomputing them per panel (bench: docs/performance.md).
     fleetRecordingRules: false,
 
+    // The PrometheusRule's metadata (rules/prometheus/ctwatch.prometheusrule.yaml):
+    // merged into { name: 'ctwatch', labels: { 'app.kubernetes.io/name': 'ctwatch' } };
+    // fields name, namespace, labels, annotations.  kube-prometheus-stack's
+    // Prometheus selects rules by its release label:
+    //   { namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } }
+    prometheusRuleMetadata: {},
+
     dashboardTags: ['ctwatch', 'conntrack'],
     dashboardRefresh: '1m',
 
+    // Unknown keys fail the render (a misspelt key would otherwise be
+    // ignored silently).  Set false when this _config is shared with other
+    // mixins (e.g. mixed into one object with kubernetes-mixin).
+    strictConfigKeys: true,
+
     // Derived, do not set: the page threshold as a percentage (rounded to
     // 0.1) and both as text (jsonnet prints 0.8 as 0.80000000000000004).
-    fillPagePercent:: std.floor($._config.fillPageRatio * 1000 + 0.5) / 10,
+    fillPagePercent:: std.floor(self.fillPageRatio * 1000 + 0.5) / 10,
     fillPagePercentText:: '%g' % self.fillPagePercent,
-    fillPageRatioText:: '%g' % $._config.fillPageRatio,
+    fillPageRatioText:: '%g' % self.fillPageRatio,
   },
 }

@@ -3,6 +3,7 @@
 # Renders the ctwatch monitoring mixin (mixin/) into the files that ship:
 #   rules/prometheus/ctwatch.rules.yml           Prometheus / vmalert rule file
 #   rules/prometheus/ctwatch.prometheusrule.yaml  Prometheus Operator PrometheusRule
+#   rules/alertmanager/alertmanager.example.yml   the example Alertmanager routing
 #   dashboards/ctwatch-host.json, dashboards/ctwatch-fleet.json
 #
 #   mixin/render.sh                       default _config, into the repository
@@ -26,14 +27,15 @@ command -v jsonnet >/dev/null || { echo "render.sh: jsonnet not found (apt-get i
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/rules/prometheus" "$tmp/dashboards"
+mkdir -p "$tmp/rules/prometheus" "$tmp/rules/alertmanager" "$tmp/dashboards"
 args=()
 if [[ -n $config ]]; then args=(--tla-code-file "config=$config"); fi
 (cd "$here" && jsonnet -S -m "$tmp" --tla-str part=text "${args[@]}" render.jsonnet >/dev/null &&
   jsonnet -m "$tmp" --tla-str part=json "${args[@]}" render.jsonnet >/dev/null)
 
-mkdir -p "$out/rules/prometheus" "$out/dashboards"
-for f in rules/prometheus/ctwatch.rules.yml rules/prometheus/ctwatch.prometheusrule.yaml; do
+mkdir -p "$out/rules/prometheus" "$out/rules/alertmanager" "$out/dashboards"
+for f in rules/prometheus/ctwatch.rules.yml rules/prometheus/ctwatch.prometheusrule.yaml \
+         rules/alertmanager/alertmanager.example.yml; do
   cp "$tmp/$f" "$out/$f"
 done
 for f in "$tmp"/dashboards/*.json; do

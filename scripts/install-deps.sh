@@ -9,6 +9,7 @@ packages=(
   libmnl-dev libnetfilter-conntrack-dev       # netlink (plugin) and ctwatch-fill
   libboost-test-dev                           # unit and kernel tests
   nlohmann-json3-dev                          # the CLI's JSON (and its tests)
+  libcurl4-openssl-dev                        # the plugin's Alertmanager bridge (HTTP/HTTPS)
   collectd-core collectd-dev                  # the daemon and its plugin headers
   libprotobuf-c1 libmicrohttpd12              # write_prometheus's libraries, not pulled by collectd-core
   prometheus prometheus-alertmanager          # promtool, rules and the alerting replay

@@ -13,8 +13,10 @@ timeouts, census and census_age, tcp_tw_reuse, source_netlink, the 10 TCP
 states, 4 protocols, 6 error and 4 operation counters, read_failures, and
 top-5 source and destination peers.  Shapes: tables of 2k-200k entries
 (log-uniform) with a slow wave and noise; 1 % of the namespaces filling to
-85-95 %, 2 % TIME_WAIT-dominated, 0.5 % dropping packets; counters
-monotonic.  Deterministic (seeded).
+85-95 %, 2 % TIME_WAIT-dominated, 0.5 % dropping packets, and at least one
+of each (the first three namespaces), so that at any fleet size every panel
+and rule has series to compute (a check on 0 series proves nothing);
+counters monotonic.  Deterministic (seeded).
 """
 import math
 import random
@@ -32,9 +34,12 @@ OPS = ["found", "insert", "search_restart", "clash_resolve"]
 
 def hosts():
     rnd = random.Random(12)
+    forced = [0.0, 0.02, 0.032]  # full, TIME_WAIT-dominated, dropping
     for h in range(HOSTS):
         for ns in ("host", "ns1"):
             kind = rnd.random()
+            if forced:
+                kind = forced.pop(0)
             mx = rnd.choice([262144, 262144, 1048576])
             base = math.exp(rnd.uniform(math.log(2000), math.log(200000)))
             yield dict(inst=f"node-{h:05d}.example", ns=ns, rnd=random.Random(h * 2 + (ns == "ns1")),

@@ -11,7 +11,8 @@ function(c) {
   expr: |||
     max without(type) (collectd_ctwatch_duration_seconds{type="census_age"}) > %(censusStaleSeconds)g
   ||| % c,
-  'for': c.alertFor.ConntrackCensusStale,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '5m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'ctwatch has no fresh census of the conntrack table on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

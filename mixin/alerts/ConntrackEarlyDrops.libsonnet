@@ -9,7 +9,8 @@ function(c) {
   expr: |||
     increase(collectd_ctwatch_errors_total{type="early_drop"}[10m]) > 0
   |||,
-  'for': c.alertFor.ConntrackEarlyDrops,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'Conntrack table full, entries evicted on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

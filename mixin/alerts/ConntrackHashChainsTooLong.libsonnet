@@ -16,7 +16,8 @@ function(c) {
       collectd_ctwatch_conntrack{type="entries"} / ignoring(type) (collectd_ctwatch_conntrack{type="max"} > 0) >= %(chainsFullRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackHashChainsTooLong,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'Conntrack hash chains too long on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

@@ -17,7 +17,8 @@ function(c) {
     and on(instance, ctwatch)
     collectd_ctwatch_operations_total{type="clash_resolve"}
   |||,
-  'for': c.alertFor.ConntrackInsertClashesUnresolved,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'Conntrack insert clashes not resolved on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

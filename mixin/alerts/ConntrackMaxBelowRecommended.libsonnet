@@ -13,7 +13,8 @@ function(c) {
     > on(instance, ctwatch)
     max by (instance, ctwatch) (collectd_ctwatch_conntrack{type="max"})
   |||,
-  'for': c.alertFor.ConntrackMaxBelowRecommended,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '1h',
   labels: { severity: 'info' },
   annotations: {
     summary: 'nf_conntrack_max below the recommended size on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

@@ -33,7 +33,8 @@ function(c) {
       >= %(fillGateRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackMaxNotTuned,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '15m',
   labels: { severity: 'info' },
   annotations: {
     summary: 'nf_conntrack_max is still the kernel default ({{ $value | printf "%.0f" }}) on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

@@ -27,7 +27,8 @@ function(c) {
       present_over_time(collectd_ctwatch_conntrack{type="entries"}[10m])
     )
   |||,
-  'for': c.alertFor.ConntrackMetricsAbsent,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'No ctwatch metrics from {{ $labels.instance }} (namespace {{ $labels.ctwatch }}) for 10 minutes',

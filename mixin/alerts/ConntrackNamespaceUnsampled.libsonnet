@@ -11,7 +11,8 @@ function(c) {
   expr: |||
     max by (instance) (collectd_ctwatch_gauge{type="namespaces_unsampled"}) > 0
   |||,
-  'for': c.alertFor.ConntrackNamespaceUnsampled,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '5m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'ctwatch cannot read {{ $value }} network namespace(s) on {{ $labels.instance }}',

@@ -16,7 +16,8 @@ function(c) {
   expr: |||
     increase(collectd_ctwatch_errors_total{type=~"drop|insert_failed"}[5m]) > 0
   |||,
-  'for': c.alertFor.ConntrackPacketsDropped,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'critical' },
   annotations: {
     summary: 'Conntrack is dropping packets on {{ $labels.instance }} (namespace {{ $labels.ctwatch }}, counter {{ $labels.type }})',

@@ -23,7 +23,8 @@ function(c) {
       >= %(fillGateRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackTableFillingFast,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '0m',
   labels: { severity: 'critical' },
   annotations: {
     summary: 'Conntrack table on {{ $labels.instance }} (namespace {{ $labels.ctwatch }}) will be full in about {{ $value | humanizeDuration }}',

@@ -25,7 +25,8 @@ function(c) {
       deriv(collectd_ctwatch_conntrack{type="entries"}[1h]) > 0
     )
   ||| % c,
-  'for': c.alertFor.ConntrackTableFillingUp,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '15m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'Conntrack table on {{ $labels.instance }} (namespace {{ $labels.ctwatch }}) will be full within 4 hours',

@@ -15,7 +15,8 @@ function(c) {
     (collectd_ctwatch_conntrack{type="max"} > 0)
     >= %(fillPageRatio)g
   ||| % c,
-  'for': c.alertFor.ConntrackTableNearlyFull,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '1m',
   labels: { severity: 'critical' },
   annotations: {
     summary: 'Conntrack table {{ $value | humanizePercentage }} full on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

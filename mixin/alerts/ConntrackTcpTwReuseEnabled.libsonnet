@@ -21,7 +21,8 @@ function(c) {
       >= %(fillGateRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackTcpTwReuseEnabled,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '15m',
   labels: { severity: 'info' },
   annotations: {
     summary: 'net.ipv4.tcp_tw_reuse=1 on busy conntrack host {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

@@ -23,7 +23,8 @@ function(c) {
       >= %(fillGateRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackTimeWaitDominant,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '10m',
   labels: { severity: 'warning' },
   annotations: {
     summary: 'TIME_WAIT is {{ $value | humanizePercentage }} of the conntrack table on {{ $labels.instance }} (namespace {{ $labels.ctwatch }})',

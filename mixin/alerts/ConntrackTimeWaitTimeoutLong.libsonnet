@@ -24,7 +24,8 @@ function(c) {
       >= %(timeWaitShareRatio)g
     )
   ||| % c,
-  'for': c.alertFor.ConntrackTimeWaitTimeoutLong,
+  // `for`, unless _config.alertFor overrides it.
+  defaultFor:: '10m',
   labels: { severity: 'info' },
   annotations: {
     summary: 'Conntrack TIME_WAIT timeout is {{ $value | humanizeDuration }} on {{ $labels.instance }} (namespace {{ $labels.ctwatch }}) while TIME_WAIT dominates',

@@ -1,47 +1,11 @@
-// The alerting rules: one file per alert in this directory, each a
+// The alerting rules: one file per alert in this directory, listed once in
+// list.libsonnet (order = order in the rules file).  Each file is a
 // function(c) of the mixin's _config returning one Prometheus rule whose
-// expr and description `query` templates are plain PromQL.  To add an alert,
-// add its file and its name to `names` (order = order in the rules file),
-// its `for` to _config.alertFor, its runbook to docs/runbooks/, and its
-// promtool test to rules/prometheus/tests/ (mixin/README.md).
+// expr and description `query` templates are plain PromQL, and whose hidden
+// `defaultFor` is its `for` unless _config.alertFor overrides it.  To add an
+// alert: its file, one line in list.libsonnet, its runbook in docs/runbooks/
+// and its promtool test in rules/prometheus/tests/ (mixin/README.md).
 local u = import '../lib/util.libsonnet';
-
-local names = [
-  'ConntrackTableNearlyFull',
-  'ConntrackTableFillingFast',
-  'ConntrackPacketsDropped',
-  'ConntrackTimeWaitDominant',
-  'ConntrackTableFillingUp',
-  'ConntrackEarlyDrops',
-  'ConntrackMaxNotTuned',
-  'ConntrackTimeWaitTimeoutLong',
-  'ConntrackTcpTwReuseEnabled',
-  'ConntrackCensusStale',
-  'ConntrackNamespaceUnsampled',
-  'ConntrackMetricsAbsent',
-  'ConntrackHashChainsTooLong',
-  'ConntrackInsertClashesUnresolved',
-  'ConntrackMaxBelowRecommended',
-];
-
-// Static imports (jsonnet cannot import a computed path).
-local files = {
-  ConntrackTableNearlyFull: import 'ConntrackTableNearlyFull.libsonnet',
-  ConntrackTableFillingFast: import 'ConntrackTableFillingFast.libsonnet',
-  ConntrackPacketsDropped: import 'ConntrackPacketsDropped.libsonnet',
-  ConntrackTimeWaitDominant: import 'ConntrackTimeWaitDominant.libsonnet',
-  ConntrackTableFillingUp: import 'ConntrackTableFillingUp.libsonnet',
-  ConntrackEarlyDrops: import 'ConntrackEarlyDrops.libsonnet',
-  ConntrackMaxNotTuned: import 'ConntrackMaxNotTuned.libsonnet',
-  ConntrackTimeWaitTimeoutLong: import 'ConntrackTimeWaitTimeoutLong.libsonnet',
-  ConntrackTcpTwReuseEnabled: import 'ConntrackTcpTwReuseEnabled.libsonnet',
-  ConntrackCensusStale: import 'ConntrackCensusStale.libsonnet',
-  ConntrackNamespaceUnsampled: import 'ConntrackNamespaceUnsampled.libsonnet',
-  ConntrackMetricsAbsent: import 'ConntrackMetricsAbsent.libsonnet',
-  ConntrackHashChainsTooLong: import 'ConntrackHashChainsTooLong.libsonnet',
-  ConntrackInsertClashesUnresolved: import 'ConntrackInsertClashesUnresolved.libsonnet',
-  ConntrackMaxBelowRecommended: import 'ConntrackMaxBelowRecommended.libsonnet',
-};
 
 // What every alert gets from _config: the selector in its expr and in its
 // description's queries, the cluster label in its `by` clauses, the runbook.
@@ -51,6 +15,7 @@ local finish(c, r) =
   local description = promql(r.annotations.description);
   r {
     expr: promql(r.expr),
+    'for': c.alertFor[r.alert],
     annotations+: {
       description: u.fold(description),
       runbook_url: c.runbookURLPattern % r.alert,
@@ -63,12 +28,7 @@ local finish(c, r) =
   prometheusAlerts+:: {
     groups+: [{
       name: 'ctwatch',
-      rules: [
-        local r = files[n]($._config);
-        assert r.alert == n : 'alerts/%s.libsonnet names its alert %s' % [n, r.alert];
-        finish($._config, r)
-        for n in names
-      ],
+      rules: [finish($._config, f($._config)) for f in import 'list.libsonnet'],
     }],
   },
 }

@@ -108,7 +108,7 @@ void tuple_peers(Bytes tuple, OrigTuple& t, bool& ok) {
   });
 }
 
-template <bool kPeers>
+template <bool kPeers, bool kStatus>
 bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
   const auto nf = split_nfgenmsg(msg);
   if (!nf) {
@@ -128,7 +128,7 @@ bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
       } else {
         proto = tuple_proto(a.payload, ok);
       }
-    } else if (a.type == CTA_STATUS) {
+    } else if (kStatus && a.type == CTA_STATUS) {
       status = attr_be32(a.payload);
     } else if (a.type == CTA_PROTOINFO) {
       state = tcp_state(a.payload, ok);
@@ -159,7 +159,11 @@ bool census_add_impl(Census& c, Bytes msg, PeerTally* peers) {
 }  // namespace
 
 bool census_add(Census& c, Bytes msg, PeerTally* peers) {
-  return peers ? census_add_impl<true>(c, msg, peers) : census_add_impl<false>(c, msg, nullptr);
+  return peers ? census_add_impl<true, true>(c, msg, peers) : census_add_impl<false, true>(c, msg, nullptr);
+}
+
+bool census_add_without_status(Census& c, Bytes msg, PeerTally* peers) {
+  return peers ? census_add_impl<true, false>(c, msg, peers) : census_add_impl<false, false>(c, msg, nullptr);
 }
 
 }  // namespace ctwatch::core

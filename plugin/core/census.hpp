@@ -72,4 +72,10 @@ inline constexpr std::uint32_t kIpsAssured = 1u << 2;    // IPS_ASSURED_BIT
 // when the message is unusable; such a message adds no peers either.
 bool census_add(Census& c, Bytes msg, PeerTally* peers = nullptr);
 
+// The census as it was before the status census: CTA_STATUS is not read, so
+// no entry counts as assured or unreplied. Only for bench/ctwatch_bench.cpp,
+// which measures what the status census costs; the plugin and the CLI always
+// count status.
+bool census_add_without_status(Census& c, Bytes msg, PeerTally* peers = nullptr);
+
 }  // namespace ctwatch::core

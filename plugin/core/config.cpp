@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/config.hpp"
+#include "core/config_values.hpp"
 
 #include <cmath>
 #include <cctype>
@@ -7,7 +8,7 @@
 #include <cstdio>
 
 namespace ctwatch::core {
-namespace {
+namespace config_detail {
 
 std::string describe(const ConfigValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return "\"" + *s + "\"";
@@ -68,7 +69,8 @@ std::optional<std::string> string_at(const ConfigItem& item, std::size_t i) {
   return std::get<std::string>(item.values[i]);
 }
 
-}  // namespace
+}  // namespace config_detail
+using namespace config_detail;
 
 bool valid_namespace_label(std::string_view name) {
   if (name.empty() || name.size() > 63 || name == kHostLabel) return false;

@@ -24,8 +24,34 @@ Monitor::Monitor(core::Config cfg, LogFn log, std::string proc_root)
       set_(cfg_, sampler_options(cfg_, std::move(proc_root)), log_),
       census_(cfg_, log_, clock_),
       fast_(cfg_.stats_interval, log_, set_, clock_, [this](LiveNamespace& live, const FillObservation& o) {
-        if (o.page.crossed) census_.evidence(live, o.crossed_reason);
+        // The page first (it leaves now), then the evidence census.
+        page_sample(live, o, std::nullopt);
+        if (o.page.crossed) {
+          census_.evidence(live, o.crossed_reason);
+          page_evidence(live);
+        }
       }) {}
+
+void Monitor::page_sample(const LiveNamespace& live, const FillObservation& o, std::optional<std::uint64_t> peak) {
+  if (!pages_.enabled() || !o.max_entries) return;
+  core::PageSample p;
+  p.t = o.t;
+  p.entries = o.entries;
+  p.max = *o.max_entries;
+  p.peak = peak;
+  p.seconds_to_full = o.seconds_to_full;
+  pages_.on_sample(live.label, p);
+}
+
+void Monitor::page_evidence(LiveNamespace& live) {
+  if (!pages_.enabled()) return;
+  std::string summary;
+  {
+    std::lock_guard<std::mutex> lk(live.data);
+    if (live.pending) summary = core::describe_census(live.pending->census);
+  }
+  if (!summary.empty()) pages_.on_evidence(live.label, std::move(summary));
+}
 
 Monitor::~Monitor() { stop(); }
 
@@ -71,7 +97,14 @@ void Monitor::read_one(TrackedNamespace& ns, double t, std::size_t& ok, std::siz
   if (!r.error || r.fell_back) ++ok;
   core::Snapshot& s = r.snapshot;
   std::string crossed;
-  if (s.entries) crossed = live.record(clock_.now(), *s.entries, s.max_entries, &s).crossed_reason;
+  if (s.entries) {
+    const FillObservation o = live.record(clock_.now(), *s.entries, s.max_entries, &s);
+    crossed = o.crossed_reason;
+    page_sample(live, o, s.peak_entries);
+  }
+  if (pages_.enabled())
+    pages_.on_counters(ns.label, clock_.now(), s.counters[static_cast<std::size_t>(core::Counter::Drop)],
+                       s.counters[static_cast<std::size_t>(core::Counter::InsertFailed)]);
   // drop / insert_failed rising: packets are being lost now; take the
   // evidence while it is there.
   const bool rising = core::drops_rising(ns.last_counters, s.counters);
@@ -81,6 +114,7 @@ void Monitor::read_one(TrackedNamespace& ns, double t, std::size_t& ok, std::siz
     census_.evidence(live, core::describe_drops(s.counters, s.entries, s.max_entries));
   else if (!crossed.empty())
     census_.evidence(live, crossed);
+  if (rising || !crossed.empty()) page_evidence(live);
   {
     std::lock_guard<std::mutex> lk(live.data);
     if (live.pending) {
@@ -104,6 +138,14 @@ std::vector<NamespaceReport> Monitor::read() {
   set_.end_read(t);
   census_.run(set_.all(), out, t);
   health_.censuses_deferred = census_.deferred();
+  if (pages_.enabled()) {
+    std::vector<std::string> labels;
+    for (const auto& rep : out) {
+      labels.push_back(rep.label);
+      if (rep.snapshot.census) pages_.on_evidence(rep.label, core::describe_census(rep.snapshot.census->census));
+    }
+    pages_.retain(labels);
+  }
   fill_self_health(out);
   return out;
 }

@@ -23,6 +23,7 @@
 #include "source/log.hpp"
 #include "source/namespace_set.hpp"
 #include "source/namespace_state.hpp"
+#include "source/page_watch.hpp"
 
 namespace ctwatch::source {
 
@@ -51,6 +52,12 @@ class Monitor {
   // public so tests can drive it without the thread. Thread-safe.
   void tick() { fast_.tick(); }
 
+  // Where the page decisions go (core::PageNotifier per namespace, fed by
+  // every fast-sampler tick and every read; the sink runs on that thread,
+  // so a page leaves at the tick that saw it). Set before start(); without
+  // it nothing is decided.
+  void set_page_sink(PageWatch::Sink sink) { pages_.set_sink(std::move(sink)); }
+
   // The labels currently sampled, for tests.
   std::vector<std::string> labels() const { return set_.labels(); }
 
@@ -61,6 +68,9 @@ class Monitor {
   void read_one(TrackedNamespace& ns, double t, std::size_t& ok, std::size_t& failed,
                 std::vector<NamespaceReport>& out);
   void fill_self_health(std::vector<NamespaceReport>& out);
+  // The page watch's share of a sample, and of an evidence census just taken.
+  void page_sample(const LiveNamespace& live, const FillObservation& o, std::optional<std::uint64_t> peak);
+  void page_evidence(LiveNamespace& live);
 
   const core::Config cfg_;
   LogFn log_;
@@ -68,6 +78,7 @@ class Monitor {
   NamespaceSet set_;
   CensusSchedule census_;
   core::PluginHealth health_;  // of the last read
+  PageWatch pages_;
   FastSampler fast_;           // last: stopped first
 };
 

@@ -6,6 +6,8 @@ extern "C" {
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "fakes/fake_collectd.hpp"
 
@@ -27,8 +29,17 @@ void FakeCollectd::reset() {
   }
   read_data = nullptr;
   read = nullptr;
+  if (notification_data) {
+    // collectd frees the notification callbacks after the shutdown callbacks.
+    auto* ud = static_cast<user_data_t*>(notification_data);
+    if (ud->free_func) ud->free_func(ud->data);
+    delete ud;
+  }
+  notification_data = nullptr;
+  notification = nullptr;
   values.clear();
   logs.clear();
+  notifications.clear();
 }
 
 int FakeCollectd::run_read() {
@@ -96,5 +107,60 @@ void plugin_log(int, const char* fmt, ...) {
   std::vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   fake_collectd().logs.emplace_back(buf);
+}
+
+char fake_hostname[] = "fakehost";
+char* hostname_g = fake_hostname;
+
+int plugin_register_notification(const char*, plugin_notification_cb cb, user_data_t const* ud) {
+  auto& f = fake_collectd();
+  f.notification = reinterpret_cast<int (*)(const void*, void*)>(cb);
+  f.notification_data = new user_data_t(*ud);
+  return 0;
+}
+int plugin_dispatch_notification(const notification_t* n) {
+  auto& f = fake_collectd();
+  ctwatch::test::DispatchedNotification d;
+  d.severity = n->severity;
+  d.host = n->host;
+  d.plugin = n->plugin;
+  d.plugin_instance = n->plugin_instance;
+  d.type = n->type;
+  d.type_instance = n->type_instance;
+  d.message = n->message;
+  for (const notification_meta_t* m = n->meta; m; m = m->next)
+    d.meta.emplace_back(m->name, m->type == NM_TYPE_STRING ? std::string(m->nm_value.nm_string)
+                                                           : std::to_string(m->nm_value.nm_double));
+  f.notifications.push_back(d);
+  if (f.notification) f.notification(n, f.notification_data);
+  return 0;
+}
+static int meta_add(notification_t* n, const char* name, notification_meta_t* m) {
+  std::snprintf(m->name, sizeof m->name, "%s", name);
+  notification_meta_t** tail = &n->meta;
+  while (*tail) tail = &(*tail)->next;
+  *tail = m;
+  return 0;
+}
+int plugin_notification_meta_add_string(notification_t* n, const char* name, const char* value) {
+  auto* m = static_cast<notification_meta_t*>(calloc(1, sizeof(notification_meta_t)));
+  m->type = NM_TYPE_STRING;
+  m->nm_value.nm_string = strdup(value);
+  return meta_add(n, name, m);
+}
+int plugin_notification_meta_add_double(notification_t* n, const char* name, double value) {
+  auto* m = static_cast<notification_meta_t*>(calloc(1, sizeof(notification_meta_t)));
+  m->type = NM_TYPE_DOUBLE;
+  m->nm_value.nm_double = value;
+  return meta_add(n, name, m);
+}
+int plugin_notification_meta_free(notification_meta_t* n) {
+  while (n) {
+    notification_meta_t* next = n->next;
+    if (n->type == NM_TYPE_STRING) free(const_cast<char*>(n->nm_value.nm_string));
+    free(n);
+    n = next;
+  }
+  return 0;
 }
 }

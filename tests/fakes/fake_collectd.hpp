@@ -17,6 +17,12 @@ struct DispatchedValue {
   double interval = 0;  // seconds
 };
 
+struct DispatchedNotification {
+  int severity = 0;
+  std::string host, plugin, plugin_instance, type, type_instance, message;
+  std::vector<std::pair<std::string, std::string>> meta;  // name, value printed
+};
+
 struct FakeCollectd {
   int (*config)(void*) = nullptr;  // oconfig_item_t*
   int (*init)() = nullptr;
@@ -26,6 +32,9 @@ struct FakeCollectd {
   std::string read_name;
   std::vector<DispatchedValue> values;
   std::vector<std::string> logs;
+  std::vector<DispatchedNotification> notifications;
+  int (*notification)(const void*, void*) = nullptr;  // (const notification_t*, user_data_t*)
+  void* notification_data = nullptr;                  // user_data_t copy (owned by the fake)
   int freed = 0;
   void reset();
   int run_read();

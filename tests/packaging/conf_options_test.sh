@@ -11,10 +11,17 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 conf=$src/packaging/ctwatch.conf
 parser=$src/plugin/core/config.cpp
+# The push keys (PageNotifications, the <Alertmanager> block) are taken out
+# of the block by core::take_push_config; the block's own keys are its.
+push_parser=$src/plugin/core/alertmanager.cpp
 
-known=$(grep -o 'key_is(item, "[A-Za-z]*")' "$parser" | sed 's/.*"\(.*\)")/\1/' | sort -u)
+known=$( (grep -o 'key_is(item, "[A-Za-z]*")' "$parser"; grep -o 'key_is(\*it, "[A-Za-z]*")' "$push_parser") |
+         sed 's/.*"\(.*\)")/\1/' | sort -u)
+# An example that needs the user's data is "#<tab>#Key" (or "#<tab>#<Block>"):
+# it stays commented when the block is uncommented.
 listed=$(sed -n '/^#<Plugin ctwatch>/,/^#<\/Plugin>/p' "$conf" |
-         sed -n 's/^#[[:space:]]\+#\?\([A-Z][A-Za-z]*\)[[:space:]].*/\1/p' | sort -u)
+         sed '/^#[[:space:]]*#\?<Alertmanager>/,/^#[[:space:]]*#\?<\/Alertmanager>/{/<Alertmanager>/!d}' |
+         sed -n 's/^#[[:space:]]\+#\?<\?\([A-Z][A-Za-z]*\)[>[:space:]].*/\1/p' | sort -u)
 [[ -n $known ]] || { echo "FAIL: no options found in $parser"; exit 1; }
 grep -qx 'Include "/usr/share/ctwatch/load-plugin.conf"' "$conf" ||
   { echo "FAIL: $conf does not include /usr/share/ctwatch/load-plugin.conf"; exit 1; }

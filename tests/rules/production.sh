@@ -9,15 +9,24 @@
 #     group_wait before the table is full, in every modelled alignment;
 #   - a steady table below 80 % with a few % of noise, and a burst that
 #     stops below 50 %, page nobody over hours;
-# then prints the lead-time table (docs/alerting.md) from the first firing
-# promtool's own rule engine reports.
+# then builds the lead-time table from the first firing promtool's own rule
+# engine reports, and fails unless it is, exactly, the table in
+# docs/alerting.md (between the lead-time markers). The simulation is
+# deterministic (fixed noise seed, promtool's own engine), so any change to
+# the estimator (core::FillTrend), to ConntrackTableFillingFast or to the
+# rules' thresholds that moves a lead time by one second fails here; after a
+# deliberate change, review the new table and rewrite the docs with -u.
 #
-#   tests/rules/production.sh SIM_BINARY
+#   tests/rules/production.sh SIM_BINARY [-u]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../stack/common.sh"
-sim=${1:?usage: production.sh SIM_BINARY}
-rules=$(cd "$here/../.." && pwd)/rules/prometheus/ctwatch.rules.yml
+sim=${1:?usage: production.sh SIM_BINARY [-u]}
+update=0
+[[ ${2:-} == -u ]] && update=1
+root=$(cd "$here/../.." && pwd)
+rules=$root/rules/prometheus/ctwatch.rules.yml
+doc=$root/docs/alerting.md
 require_tools promtool:prometheus
 
 work=$(mktemp -d)
@@ -35,7 +44,7 @@ pass "every ramp paged at least group_wait before full; steady and sub-50 % tabl
 # first firing time as "got".
 "$sim" "$rules" probe >"$work/probe.test.yml" 2>"$work/scenarios.txt"
 promtool test rules "$work/probe.test.yml" >"$work/probe.txt" 2>&1 || true
-python3 - "$work/scenarios.txt" "$work/probe.txt" <<'PY'
+python3 - "$work/scenarios.txt" "$work/probe.txt" "$doc" "$update" <<'PY'
 import re, sys
 scen = [l.rstrip("\n").split("\t")[1:] for l in open(sys.argv[1]) if l.startswith("scenario\t")]
 got = []
@@ -46,24 +55,44 @@ for line in open(sys.argv[2]):
         got.append(float(v.group(1)) if v else None)
 if len(got) != len(scen):
     sys.exit(f"FAIL: {len(scen)} probes but {len(got)} results")
-print("Times from the start of the ramp (worst modelled alignment: collectd read 9 s after the")
-print("condition, scrape 14 s after the read, evaluation right after the scrape).\n")
-print("| ramp (entries/s) | from | first drop at | critical alert fires | page delivered (+ group_wait 10 s) | page before first drop |")
-print("|---|---|---|---|---|---|")
+doc, update = sys.argv[3], sys.argv[4] == "1"
+table = ["| ramp (entries/s) | from | first drop at | critical alert fires | page delivered (+ group_wait 10 s) | page before first drop |",
+         "|---|---|---|---|---|---|"]
 worst = None
 for (name, rate, start, t0, full), fire in zip(scen, got):
     full = float(full) - float(t0)
     fire = None if fire is None else fire - float(t0)
     if fire is None:
-        print(f"| {rate} | {start} % | {full:.0f} s | never | — | **missed** |")
+        table.append(f"| {rate} | {start} % | {full:.0f} s | never | — | **missed** |")
         worst = -1e9
         continue
     page = fire + 10
     lead = full - page
     worst = lead if worst is None else min(worst, lead)
-    print(f"| {rate} | {start} % | {full:.0f} s | {fire:.0f} s | {page:.0f} s | {lead:.0f} s |")
+    table.append(f"| {rate} | {start} % | {full:.0f} s | {fire:.0f} s | {page:.0f} s | {lead:.0f} s |")
+print("Times from the start of the ramp (worst modelled alignment: collectd read 9 s after the")
+print("condition, scrape 14 s after the read, evaluation right after the scrape).\n")
+print("\n".join(table))
 print(f"\nworst case: the page arrives {worst:.0f} s before the first drop")
 if worst < 0:
-    sys.exit("FAIL: a page arrived after the first drop")
+    sys.exit("FAIL: a page arrived after the first drop (less than group_wait after the alert fired)")
+
+# The table in the docs, between its markers, must be this one, exactly.
+begin = "<!-- BEGIN lead-time table: written by tests/rules/production.sh SIM -u; rules_production fails when it differs -->"
+end = "<!-- END lead-time table -->"
+text = open(doc).read()
+if text.count(begin) != 1 or text.count(end) != 1:
+    sys.exit(f"FAIL: {doc} lacks the lead-time markers ({begin!r} ... {end!r})")
+head, rest = text.split(begin)
+old, tail = rest.split(end)
+new = "\n" + "\n".join(table) + "\n"
+if update:
+    open(doc, "w").write(head + begin + new + end + tail)
+    print(f"wrote the lead-time table into {doc}")
+elif old != new:
+    import difflib
+    sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), "docs/alerting.md", "this run"))
+    sys.exit("FAIL: the lead-time table in docs/alerting.md is not what the rules and the estimator give now "
+             "(above); if the change is deliberate, review it and run production.sh SIM -u")
 PY
-pass "lead-time table above"
+pass "lead-time table above = docs/alerting.md's"

@@ -192,6 +192,9 @@ LoadPlugin ctwatch
 <Plugin ctwatch>
   Census false
   Namespace "$NS_LABEL" "$NS_PATH"
+  # The snippet's notifications alone: ctwatch's own page notifications
+  # (the same alerts, earlier) are tests/push's.
+  PageNotifications false
 </Plugin>
 
 # The snippet under test, as shipped (it loads the threshold plugin itself).

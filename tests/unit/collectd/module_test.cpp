@@ -47,6 +47,15 @@ struct Cfg {
     children.push_back(it);
     return *this;
   }
+  // A nested block (<Alertmanager> ... </Alertmanager>); `sub` must outlive this.
+  Cfg& block(const char* key, Cfg& sub) {
+    oconfig_item_t it{};
+    it.key = const_cast<char*>(key);
+    it.children = sub.children.data();
+    it.children_num = static_cast<int>(sub.children.size());
+    children.push_back(it);
+    return *this;
+  }
   oconfig_item_t* get() {
     root.key = const_cast<char*>("Plugin");
     root.children = children.data();
@@ -90,6 +99,39 @@ BOOST_FIXTURE_TEST_CASE(typo_fails_config_and_init_naming_the_key, Fixture) {
   BOOST_TEST(logged("ctwatch plugin: unknown option \"CensusIntervall\""));
   BOOST_TEST(fake_collectd().init() != 0);
   BOOST_TEST(fake_collectd().read == nullptr);
+}
+
+BOOST_FIXTURE_TEST_CASE(alertmanager_block_without_url_fails_config, Fixture) {
+  Cfg am;
+  am.num("Timeout", 2);
+  Cfg c;
+  c.block("Alertmanager", am);
+  BOOST_TEST(config(c) != 0);
+  BOOST_TEST(logged("ctwatch plugin: option \"Alertmanager\": the block needs at least one URL line"));
+  BOOST_TEST(fake_collectd().init() != 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(alertmanager_block_registers_the_bridge_and_page_notifications_are_a_key, Fixture) {
+  Cfg am;
+  am.str("URL", "http://127.0.0.1:9");
+  Cfg c;
+  c.str("Source", "proc");
+  c.block("Alertmanager", am);
+  c.add("PageNotifications", {[] {
+          oconfig_value_t v{};
+          v.type = OCONFIG_TYPE_BOOLEAN;
+          v.value.boolean = 1;
+          return v;
+        }()});
+  BOOST_REQUIRE(config(c) == 0);
+  BOOST_REQUIRE(fake_collectd().init() == 0);
+  BOOST_TEST(fake_collectd().notification != nullptr);
+  BOOST_TEST(logged("Alertmanager bridge: sending"));
+  // A notification of another plugin goes through the callback untouched.
+  notification_t n{};
+  n.severity = NOTIF_FAILURE;
+  std::strcpy(n.plugin, "cpu");
+  BOOST_TEST(plugin_dispatch_notification(&n) == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_value_names_key_and_value, Fixture) {

@@ -27,12 +27,14 @@ struct Kernel {
   bool max_entries = true;            // send CTA_STATS_GLOBAL_MAX_ENTRIES (kernels >= 4.18)
   int dump_datagrams = 1;             // datagrams of one census dump, 2 TCP entries each
   std::chrono::milliseconds dump_delay{0};  // before each of them
+  std::uint32_t entries = 42;         // CTA_STATS_GLOBAL_ENTRIES
+  std::uint32_t drop = 1;             // CTA_STATS_DROP
 };
 Kernel g_kernel;
 
 std::vector<Buf> answer(const nlmsghdr& r) {
   if (r.nlmsg_type == ct(IPCTNL_MSG_CT_GET_STATS)) {
-    const Buf entries = attr_be32(CTA_STATS_GLOBAL_ENTRIES, 42);
+    const Buf entries = attr_be32(CTA_STATS_GLOBAL_ENTRIES, g_kernel.entries);
     const Buf stats = g_kernel.max_entries
                           ? nfmsg(ct(IPCTNL_MSG_CT_GET_STATS), 0, r.nlmsg_seq, 0,
                                   {entries, attr_be32(CTA_STATS_GLOBAL_MAX_ENTRIES, 1234)})
@@ -40,7 +42,7 @@ std::vector<Buf> answer(const nlmsghdr& r) {
     return {cat({stats, error(r.nlmsg_seq, 0)})};
   }
   if (r.nlmsg_type == ct(IPCTNL_MSG_CT_GET_STATS_CPU))
-    return {cat({nfmsg(ct(IPCTNL_MSG_CT_GET_STATS_CPU), NLM_F_MULTI, r.nlmsg_seq, 0, {attr_be32(CTA_STATS_DROP, 1)}),
+    return {cat({nfmsg(ct(IPCTNL_MSG_CT_GET_STATS_CPU), NLM_F_MULTI, r.nlmsg_seq, 0, {attr_be32(CTA_STATS_DROP, g_kernel.drop)}),
                  done(r.nlmsg_seq)})};
   std::vector<Buf> dump;
   for (int i = 0; i < g_kernel.dump_datagrams; ++i) {
@@ -157,6 +159,57 @@ BOOST_DATA_TEST_CASE_F(Fixture, census_deadline_is_the_larger_of_census_interval
   BOOST_REQUIRE(r[0].snapshot.census.has_value() == d.completes);
   if (d.completes) BOOST_TEST(r[0].snapshot.census->census.entries == 2u * static_cast<unsigned>(d.datagrams));
   else BOOST_TEST(logged("census of namespace \"host\" failed"));
+}
+
+// The page leaves at the fast-sampler tick that saw the condition, not at
+// the next read; drops rising page at the read that saw them.
+BOOST_AUTO_TEST_CASE(page_is_dispatched_by_the_tick_that_sees_it_and_drops_by_the_read) {
+  core::Config cfg = netlink_config(30, 2);
+  cfg.census = false;
+  source::Monitor m(cfg, [this](source::LogLevel, const std::string& l) { lines.push_back(l); },
+                    test::data_dir() + "/proc");
+  std::vector<std::pair<std::string, core::PageEvent>> got;
+  bool in_tick = false;
+  std::vector<bool> from_tick;
+  m.set_page_sink([&](const std::string& label, const core::PageEvent& e) {
+    got.emplace_back(label, e);
+    from_tick.push_back(in_tick);
+  });
+  g_kernel.entries = 400;  // of 1234
+  (void)m.read();          // opens the namespace
+  BOOST_TEST(got.empty());
+  // A steep ramp, one tick every 20 ms, from 32 % to 65 %.
+  for (std::uint32_t e = 400; e <= 800; e += 20) {
+    g_kernel.entries = e;
+    in_tick = true;
+    m.tick();
+    in_tick = false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_REQUIRE(got.size() == 1u);
+  BOOST_TEST(got[0].first == "host");
+  BOOST_TEST((got[0].second.alert == core::PageAlert::FillingFast));
+  BOOST_TEST((got[0].second.kind == core::PageEvent::Kind::Fire));
+  BOOST_TEST(from_tick[0]);
+  BOOST_TEST(got[0].second.fill >= 0.5);
+  // The drop counter rises between two reads: PacketsDropped, from the read.
+  (void)m.read();
+  g_kernel.drop = 5;
+  (void)m.read();
+  BOOST_REQUIRE(got.size() == 2u);
+  BOOST_TEST((got[1].second.alert == core::PageAlert::PacketsDropped));
+  BOOST_TEST(got[1].second.counter == "drop");
+  BOOST_TEST(!from_tick[1]);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_sink_nothing_is_decided) {
+  core::Config cfg = netlink_config(30, 2);
+  cfg.census = false;
+  source::Monitor m(cfg, [](source::LogLevel, const std::string&) {}, test::data_dir() + "/proc");
+  g_kernel.entries = 1200;
+  (void)m.read();
+  for (int i = 0; i < 10; ++i) m.tick();
+  BOOST_TEST(true);  // no sink: no crash, nothing to deliver
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // MonitorFakeKernel
