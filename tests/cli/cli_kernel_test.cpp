@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -47,7 +48,14 @@ Run run(const std::string& cmd) {
   return r;
 }
 
-std::string cli_cmd(const std::string& args) { return std::string(CTWATCH_CLI) + " " + args; }
+// The ctwatch command: $CTWATCH_CLI when set (the kernel VMs of tests/kernels/
+// put it elsewhere than the build directory), else the one this build made.
+std::string cli_path() {
+  const char* env = std::getenv("CTWATCH_CLI");
+  return env != nullptr && *env != '\0' ? env : CTWATCH_CLI;
+}
+
+std::string cli_cmd(const std::string& args) { return cli_path() + " " + args; }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -199,20 +207,24 @@ BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
     ns.track();
     ns.fill("--ignore-full tcp:ESTABLISHED=" + std::to_string(max));
     const std::string out = "/tmp/ctwatch-cli-full-" + std::to_string(getpid()) + ".json";
+    const std::string cli = cli_path();
     const pid_t pid = fork();
     BOOST_REQUIRE(pid >= 0);
     if (pid == 0) {
       const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd < 0) _exit(100);
       dup2(fd, 1);
-      execl(CTWATCH_CLI, CTWATCH_CLI, "--netns", ns.name().c_str(), "--interval", "3", "--top", "3", "--json",
+      execl(cli.c_str(), cli.c_str(), "--netns", ns.name().c_str(), "--interval", "3", "--top", "3", "--json",
             static_cast<char*>(nullptr));
       _exit(101);
     }
-    // The first sample is taken at once; send new UDP flows after it.
+    // The first sample is taken at once; send new UDP flows after it, and
+    // on for about 4 s (past the 3 s interval), so that drops fall inside
+    // the interval also where starting python takes seconds (the kernel
+    // matrix's TCG VMs).
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    sh(ns.exec("python3 -c \"import socket\nfor p in range(40):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\""));
+    sh(ns.exec("python3 -c \"import socket, time\nfor p in range(200):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\n time.sleep(0.02)\""));
     int status = 0;
     waitpid(pid, &status, 0);
     BOOST_REQUIRE(WIFEXITED(status));

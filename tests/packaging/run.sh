@@ -50,8 +50,6 @@ APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold
 
 KEEP=0
 WORK=""
-FAILURES=0
-PASSES=0
 COLLECTD_PID=""
 TEST_SNIPPET=""
 POLICY_SAVED=""
@@ -60,19 +58,10 @@ RRD_EXISTED=1
 START=$(date +%s)
 declare -A PIDS_BEFORE=()
 
-log() { printf '%s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { printf 'ok:   %s\n' "$*"; PASSES=$((PASSES + 1)); }
+# log/pass/fail/die/skip, FAILURES, PASSES.
+# shellcheck source=tests/stack/lib.sh
+source "$SRC/tests/stack/lib.sh"
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-die() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); exit 1; }
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
 
 # --- machine state -----------------------------------------------------------
 
