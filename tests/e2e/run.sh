@@ -7,7 +7,7 @@
 #   run.sh PLUGIN_SO [-k]
 #     -k  keep the temporary directory (config, log, scrapes) and print it
 #   The expected families and label sets come from the metric contract,
-#   README.md's "Metrics" table, through tests/contract.py: there is no
+#   docs/metrics.md's "Metric table", through tests/contract.py: there is no
 #   hand-kept copy to drift.
 #
 # Exit status: 0 pass, 1 fail, 77 skip (not root, no collectd, no
@@ -212,12 +212,12 @@ check_label_sets() {  # RAW
   normalize "$1" >"$WORK/actual.prom"
   local expected=$WORK/expected.prom
   python3 "$CONTRACT_PY" prom "$COLLECTD_HOSTNAME" "$NS_LABEL" "$HOST_LABEL" >"$expected" ||
-    die "tests/contract.py cannot read the metric table in README.md"
+    die "tests/contract.py cannot read the metric table in docs/metrics.md"
   if diff -u "$expected" "$WORK/actual.prom" >"$WORK/labels.diff"; then
-    pass "families and label sets match the README's metric table ($(grep -vc '^#' "$expected") series)"
+    pass "families and label sets match docs/metrics.md's metric table ($(grep -vc '^#' "$expected") series)"
   else
     cat "$WORK/labels.diff" >&2
-    fail "families or label sets differ from the README's metric table (diff above: - contract, + scrape)"
+    fail "families or label sets differ from docs/metrics.md's metric table (diff above: - contract, + scrape)"
   fi
 }
 

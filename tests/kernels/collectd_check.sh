@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Real collectd with ctwatch.so and write_prometheus against a known table
 # in a namespace of its own; the scrape is compared with the metric
-# contract (README.md's table, through tests/contract.py) less the counters
+# contract (docs/metrics.md's table, through tests/contract.py) less the counters
 # this kernel lacks.
 # Run by suite.sh, in the test VMs too.
 #

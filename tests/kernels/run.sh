@@ -248,7 +248,7 @@ userspace_cpio() {
   for p in cli/ctwatch plugin/ctwatch.so tools/ctwatch-fill/ctwatch-fill "${KERNEL_TESTS[@]}"; do
     install_file "$BUILD/$p" "$VM_BUILD/$p"
   done
-  # README.md and docs/: the metric contract (tests/contract.py reads its table).
+  # docs/: the metric contract (docs/metrics.md, read by tests/contract.py).
   for p in tests/kernels/check.py tests/kernels/collectd_check.sh tests/stack/lib.sh tests/contract.py README.md \
     $(cd "$SRC" && ls docs/*.md); do
     install_file "$SRC/$p" "$VM_SRC/$p"
