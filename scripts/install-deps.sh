@@ -23,7 +23,7 @@ packages=(
   victoria-metrics                            # VictoriaMetrics + vmalert: the rules' MetricsQL compatibility test
   netdata-core libcap2-bin                    # ctwatch.plugin in real Netdata (tests/netdata), setcap/getcap
   debhelper lintian dpkg-dev                  # the Debian packages (packaging/build-deb.sh)
-  python3-jsonschema groff-base man-db                    # Kubernetes examples against the API schema; man page checks
+  python3-jsonschema groff-base man-db        # Kubernetes examples against the API schema; man page checks
 )
 
 missing=()

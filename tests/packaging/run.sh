@@ -34,7 +34,8 @@
 # in place for its duration (an existing one is set aside and put back).
 #
 # Usage: tests/packaging/run.sh [-k]     -k: keep the work directory
-# Environment: CTWATCH_DEB=path.deb  test this .deb instead of building one.
+# Environment: CTWATCH_DEB=path.deb  test this .deb instead of building one;
+#              CTWATCH_DEB_DIR=DIR    the collectd-ctwatch .deb in DIR (ctest's packaging_build).
 # Exit status: 0 pass, 1 fail, 77 skip (not root, not Debian, no nf_conntrack,
 # collectd-ctwatch already installed, ...). With CTWATCH_REQUIRE_KERNEL=1 a
 # skip is a failure.
@@ -146,6 +147,11 @@ deny_service_starts() {
 }
 
 build_debs() {
+  if [[ -z ${CTWATCH_DEB:-} && -n ${CTWATCH_DEB_DIR:-} ]]; then
+    # ctest's packaging_build fixture built both packages once for every packaging test.
+    CTWATCH_DEB=$(ls "$CTWATCH_DEB_DIR"/collectd-ctwatch_*.deb 2>/dev/null | grep -v dbgsym | head -n 1) ||
+      die "CTWATCH_DEB_DIR=$CTWATCH_DEB_DIR: no collectd-ctwatch .deb"
+  fi
   if [[ -n ${CTWATCH_DEB:-} ]]; then
     DEB1=$(readlink -f "$CTWATCH_DEB")
     [[ -f $DEB1 ]] || die "CTWATCH_DEB=$CTWATCH_DEB: no such file"
