@@ -27,13 +27,30 @@ std::string explain(const core::Error& e, Stage stage, const std::string& netns_
   if (stage == Stage::Open) return msg;
   if (perm)
     return "the kernel refused to show the conntrack table: " + errno_text(c) +
-           " (reading it over ctnetlink needs CAP_NET_ADMIN: run ctwatch as root)";
+           " (reading it over ctnetlink needs the capability CAP_NET_ADMIN)";
   // nfnetlink answers EOPNOTSUPP or EINVAL for a subsystem that is not
   // registered (nfnetlink_rcv_msg(), net/netfilter/nfnetlink.c).
   if (c == EOPNOTSUPP || c == EINVAL || c == ENOENT)
     return "conntrack is not loaded: ctnetlink does not answer (" + msg +
            "); load it with `modprobe nf_conntrack_netlink`";
   return msg;
+}
+
+std::string limited_explanation(const core::Error& refused) {
+  const int c = refused.code;
+  const std::string shown = "the count, max, fill, counters and tuning come from /proc";
+  const std::string census = "the census (TCP states, protocols, status, top peers)";
+  if (c == EPERM || c == EACCES)
+    return "without CAP_NET_ADMIN (ctnetlink: " + errno_text(c) + "): " + shown + "; " + census +
+           " needs CAP_NET_ADMIN.";
+  return "ctnetlink does not answer (" + source::with_errno(refused.message, c) + "): " + shown + "; " + census +
+         " needs nf_conntrack_netlink (`modprobe nf_conntrack_netlink`).";
+}
+
+std::string limited_short(const core::Error& refused) {
+  if (refused.code == EPERM || refused.code == EACCES)
+    return "/proc only: TCP states and top peers need CAP_NET_ADMIN";
+  return "/proc only: ctnetlink does not answer (modprobe nf_conntrack_netlink)";
 }
 
 }  // namespace ctwatch::cli

@@ -23,6 +23,8 @@
 
 #include "cli/options.hpp"
 #include "cli/explain.hpp"
+#include "cli/live.hpp"
+#include "cli/watch.hpp"
 #include "cli/render.hpp"
 #include "core/peers.hpp"
 #include "core/sizing.hpp"
@@ -46,29 +48,6 @@ int fail(const std::string& why) {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// The memory one conntrack entry really takes: the nf_conntrack slab's
-// object (slab_size includes alignment and metadata; object_size without),
-// else /proc/slabinfo (root only). The cache may be merged with another of
-// the same size (SLUB), which leaves the sizes right.
-void read_entry_bytes(cli::Report& rep) {
-  for (const char* f : {"/sys/kernel/slab/nf_conntrack/slab_size", "/sys/kernel/slab/nf_conntrack/object_size"}) {
-    std::ifstream in(f);
-    std::uint64_t v = 0;
-    if (in >> v && v > 0) {
-      rep.entry_bytes = v;
-      rep.entry_bytes_source = f;
-      return;
-    }
-  }
-  std::ifstream in("/proc/slabinfo");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (const auto v = core::slabinfo_object_size(ss.str())) {
-    rep.entry_bytes = *v;
-    rep.entry_bytes_source = "/proc/slabinfo";
-  }
-}
-
 int print(const cli::Options& o, const cli::Report& rep) {
   std::string out;
   if (o.sysctl) {
@@ -90,26 +69,25 @@ int run(const cli::Options& o) {
     // Default hold: this namespace's TIME_WAIT timeout, when readable.
     std::ifstream tw("/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait");
     if (std::uint64_t v = 0; !rep.hold_seconds && tw >> v && v > 0) rep.hold_seconds = static_cast<double>(v);
-    read_entry_bytes(rep);
+    cli::read_entry_bytes(rep);
+    rep.mem_total = cli::read_mem_total();
     return print(o, rep);
   }
-  source::SamplerOptions so;
-  so.mode = core::SourceMode::Netlink;  // no silent /proc fallback: say what is missing
-  so.timeout = kRecvTimeout;
-  auto opened = source::NamespaceSampler::open(o.netns.empty() ? "self" : o.netns, o.netns_path, so);
-  if (!opened) return fail(cli::explain(opened.error(), cli::Stage::Open, o.netns_path));
-  source::NamespaceSampler& sampler = **opened;
+  const auto t0 = Clock::now();
+  auto live = cli::open_live(o, kRecvTimeout);
+  if (!live) return fail(live.error().message);
+  if (o.watch) return cli::run_watch(o, *live);
+  source::NamespaceSampler& sampler = *live->sampler;
+  source::SampleResult first = std::move(live->first);
 
   cli::Report rep;
   rep.netns = o.netns;
   rep.netns_path = o.netns_path;
   rep.top = o.top;
   rep.hold_seconds = o.hold;
-  read_entry_bytes(rep);
-
-  const auto t0 = Clock::now();
-  source::SampleResult first = sampler.sample();
-  if (first.error) return fail(cli::explain(*first.error, cli::Stage::Stats, o.netns_path));
+  rep.netlink_refused = live->refused;
+  rep.mem_total = cli::read_mem_total();
+  cli::read_entry_bytes(rep);
 
   std::optional<core::PeerTally> tally;
   if (o.top > 0) {
@@ -119,11 +97,13 @@ int run(const cli::Options& o) {
     std::random_device rd;
     tally.emplace(po, (std::uint64_t{rd()} << 32) | rd());
   }
-  const auto c0 = Clock::now();
-  auto census = sampler.census(c0 + kCensusDeadline, tally ? &*tally : nullptr);
-  if (!census) return fail(cli::explain(census.error(), cli::Stage::Census, o.netns_path));
-  rep.census_seconds = since(c0);
-  rep.census = std::move(*census);
+  if (sampler.source() == core::Source::Netlink) {  // on /proc there is no census: rep says why
+    const auto c0 = Clock::now();
+    auto census = sampler.census(c0 + kCensusDeadline, tally ? &*tally : nullptr);
+    if (!census) return fail(cli::explain(census.error(), cli::Stage::Census, o.netns_path));
+    rep.census_seconds = since(c0);
+    rep.census = std::move(*census);
+  }
 
   const auto first_entries = first.snapshot.entries;
   if (o.interval) {
@@ -131,7 +111,7 @@ int run(const cli::Options& o) {
         t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.interval)));
     const auto t1 = Clock::now();
     source::SampleResult second = sampler.sample();
-    if (second.error) return fail(cli::explain(*second.error, cli::Stage::Stats, o.netns_path));
+    if (second.error && !(live->refused && second.snapshot.entries)) return fail(cli::explain(*second.error, cli::Stage::Stats, o.netns_path));
     rep.first_counters = first.snapshot.counters;
     rep.interval_seconds = std::chrono::duration<double>(t1 - t0).count();
     rep.snapshot = std::move(second.snapshot);

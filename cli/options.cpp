@@ -9,8 +9,9 @@
 namespace ctwatch::cli {
 
 const char* const kHelp =
-    "usage: ctwatch [--netns NAME|PATH] [--interval SECONDS] [--top N] [--json] [--sysctl]\n"
-    "       ctwatch --rate N[/s] [--hold SECONDS] [--json] [--sysctl]\n"
+    "usage: ctwatch [--netns NAME|PATH] [--interval SECONDS] [--top N] [--json | --sysctl]\n"
+    "       ctwatch --watch [SECONDS] [--netns NAME|PATH] [--top N]\n"
+    "       ctwatch --rate N[/s] [--hold SECONDS] [--json | --sysctl]\n"
     "\n"
     "Is conntrack the problem, and who is doing it? One look at the netfilter\n"
     "connection-tracking table of one network namespace: how full it is, what it\n"
@@ -25,6 +26,10 @@ const char* const kHelp =
     "  --top N            list the N sources and N destination address:port pairs\n"
     "                     holding the most entries, overall and in TIME_WAIT\n"
     "                     (default 5, 0 to skip, at most 1000).\n"
+    "  --watch [SECONDS]  a live view, refreshed in place every SECONDS (default 2,\n"
+    "                     at least 0.5) until Ctrl-C: fill, peak, time to full,\n"
+    "                     counter rates, TCP states, top peers. Plain text blocks\n"
+    "                     when the output is not a terminal.\n"
     "  --json             the same data as one JSON object, for scripts.\n"
     "  --sysctl           print only a sysctl.d snippet setting the recommended\n"
     "                     nf_conntrack_max and nf_conntrack_buckets.\n"
@@ -32,12 +37,16 @@ const char* const kHelp =
     "                     connections (entries) per second.\n"
     "  --hold SECONDS     how long each entry stays after its connection (default:\n"
     "                     this host's nf_conntrack_tcp_timeout_time_wait, else 120).\n"
+    "                     Only with --rate.\n"
     "  -h, --help         this text.   --version   the version.\n"
     "\n"
-    "Needs root (CAP_NET_ADMIN to read conntrack, CAP_SYS_ADMIN for --netns). It\n"
-    "only reads: one dump of the table (IPCTNL_MSG_CT_GET) and the statistics,\n"
+    "The census (TCP states, protocols, top peers) reads the table over ctnetlink\n"
+    "and needs CAP_NET_ADMIN; without it ctwatch shows what /proc offers (count,\n"
+    "max, fill, the counters, tuning) and says so. --netns needs CAP_SYS_ADMIN.\n"
+    "It only reads: one dump of the table (IPCTNL_MSG_CT_GET) and the statistics,\n"
     "like `conntrack -L` and `conntrack -S`, but faster and in bounded memory.\n"
-    "Exit status: 0 ok (findings or not), 1 error (message on stderr), 2 usage.\n"
+    "Exit status: 0 ok (findings or not, also without CAP_NET_ADMIN; --watch\n"
+    "ended by Ctrl-C or SIGTERM), 1 error (message on stderr), 2 usage.\n"
     "See ctwatch(1) for what every finding means.\n";
 
 namespace {
@@ -118,6 +127,17 @@ core::Result<Options> parse_args(const std::vector<std::string>& args) {
       if (hold_seen) return usage("option --hold given twice");
       hold_seen = true;
       o.hold = *d;
+    } else if (a == "--watch") {
+      // SECONDS is optional: taken from the next argument only when that is
+      // a number, so `--watch --top 3` works.
+      std::optional<std::string> v = inline_value;
+      if (!v && i + 1 < args.size() && to_double(args[i + 1])) v = args[++i];
+      const auto d = v ? to_double(*v) : std::optional<double>(kDefaultWatch);
+      if (!d || *d < kMinWatch || *d > kMaxInterval)
+        return usage("option --watch: \"" + v.value_or("") +
+                     "\" is not a number of seconds from 0.5 to 3600 between refreshes");
+      if (o.watch) return usage("option --watch given twice");
+      o.watch = *d;
     } else if (a == "--netns") {
       const auto v = value();
       if (!v || v->empty()) return usage("option --netns needs a namespace NAME or PATH");
@@ -142,14 +162,26 @@ core::Result<Options> parse_args(const std::vector<std::string>& args) {
       if (top_seen) return usage("option --top given twice");
       top_seen = true;
       o.top = *n;
+      o.top_given = true;
     } else if (!a.empty() && a[0] == '-') {
       return usage("unknown option " + a);
     } else {
       return usage("unexpected argument \"" + a + "\" (a namespace is given with --netns)");
     }
   }
+  // Options that cannot go together: say which, never pick one silently.
+  if (o.json && o.sysctl)
+    return usage("options --json and --sysctl cannot go together: --sysctl prints only a sysctl.d snippet, "
+                 "--json the whole report (its sizing is in .sizing)");
+  if (o.rate && o.watch) return usage("options --rate and --watch cannot go together: --rate plans without a live table");
   if (o.rate && (netns_seen || interval_seen || top_seen))
     return usage("option --rate plans without a live table: it does not go with --netns, --interval or --top");
+  if (o.watch && (o.json || o.sysctl || interval_seen))
+    return usage(std::string("option --watch cannot go with ") +
+                 (o.json ? "--json" : o.sysctl ? "--sysctl" : "--interval") +
+                 ": the live view is text for a person, refreshed every --watch SECONDS");
+  if (hold_seen && !o.rate)
+    return usage("option --hold sizes a planned --rate: it needs --rate (a live table is sized from its peak)");
   return o;
 }
 

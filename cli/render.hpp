@@ -13,8 +13,10 @@
 namespace ctwatch::cli {
 
 // The JSON schema's version: 2 added the status census, the unreplied peer
-// lists, sizing and mode, and replaced the drop findings by drop causes.
-inline constexpr int kJsonVersion = 2;
+// lists, sizing and mode, and replaced the drop findings by drop causes; 3
+// added source and limited (the /proc view without CAP_NET_ADMIN) and
+// sizing.memory (does the table fit this machine).
+inline constexpr int kJsonVersion = 3;
 
 std::string render_text(const Report& r, const std::vector<Finding>& f);
 std::string render_json(const Report& r, const std::vector<Finding>& f);

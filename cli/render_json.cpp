@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/explain.hpp"
 #include "cli/render.hpp"
 
 namespace ctwatch::cli {
@@ -61,6 +62,18 @@ Json json_sizing(const std::optional<core::Sizing>& sz, const Report& r) {
   j["current_max"] = opt(sz->current_max);
   j["current_buckets"] = opt(sz->current_buckets);
   j["max_too_small"] = sz->max_too_small;
+  if (const auto fit = memory_fit(r)) {
+    Json m;
+    m["mem_total_bytes"] = fit->mem_total;
+    m["table_bytes"] = fit->table_bytes;
+    m["share"] = fit->share;
+    m["verdict"] = std::string(core::memory_verdict_name(fit->verdict));
+    m["fitting_max"] = fit->fitting_entries;
+    m["fitting_rate_per_second"] = opt(fit->fitting_rate);
+    j["memory"] = std::move(m);
+  } else {
+    j["memory"] = nullptr;
+  }
   return j;
 }
 
@@ -77,6 +90,8 @@ std::string render_json(const Report& r, const std::vector<Finding>& fs) {
     return j.dump(2) + "\n";
   }
   j["namespace"] = r.netns.empty() ? Json(nullptr) : Json{{"name", r.netns}, {"path", r.netns_path}};
+  j["source"] = s.source == core::Source::Proc ? "proc" : "netlink";
+  j["limited"] = r.netlink_refused ? Json(limited_explanation(*r.netlink_refused)) : Json(nullptr);
   Json table;
   table["entries"] = opt(s.entries);
   table["max"] = opt(s.max_entries);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <algorithm>
 
+#include "cli/explain.hpp"
 #include "cli/format.hpp"
 #include "cli/render.hpp"
 
@@ -99,6 +100,8 @@ std::string text_sizing(const Report& r) {
     out += "            now nf_conntrack_max " + num(*sz->current_max) +
            (sz->current_buckets ? ", nf_conntrack_buckets " + num(*sz->current_buckets) : std::string()) +
            (sz->max_too_small ? ": too small" : ": enough") + "\n";
+  if (const auto fit = memory_fit(r); fit && fit->verdict != core::MemoryVerdict::Fits)
+    out += "            " + wrap(core::memory_fit_sentence(*fit, *sz), 12, 12) + "\n";
   out += "            (`ctwatch --sysctl` prints a sysctl.d snippet)\n";
   return out;
 }
@@ -126,6 +129,7 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
   }
   if (const auto b = s.tunable(Tunable::Buckets)) out += " (" + num(*b) + " buckets)";
   out += "\n";
+  if (r.netlink_refused) out += "Limited     " + wrap(limited_explanation(*r.netlink_refused), 12, 12) + "\n";
 
   if (r.census) {
     const core::Census& c = *r.census;
@@ -203,7 +207,16 @@ std::string render_text(const Report& r, const std::vector<Finding>& fs) {
 
 std::string render_sysctl(const Report& r) {
   const auto sz = sizing(r);
-  return sz ? core::sysctl_snippet(*sz) : std::string();
+  if (!sz) return "";
+  std::string out = core::sysctl_snippet(*sz);
+  // A snippet that does not fit this machine says so in its first lines,
+  // where whoever pastes it reads.
+  if (const auto fit = memory_fit(r); fit && fit->verdict != core::MemoryVerdict::Fits) {
+    std::string warn = "# WARNING: " + wrap(core::memory_fit_sentence(*fit, *sz), 11, 2);
+    for (std::size_t i = 0; (i = warn.find("\n  ", i)) != std::string::npos;) warn.replace(i, 3, "\n# "), i += 3;
+    out = warn + "\n" + out;
+  }
+  return out;
 }
 
 }  // namespace ctwatch::cli

@@ -42,4 +42,10 @@ std::optional<core::Sizing> sizing(const Report& r) {
   return core::recommend(in);
 }
 
+std::optional<core::MemoryFit> memory_fit(const Report& r) {
+  const auto sz = sizing(r);
+  if (!sz || !r.mem_total || *r.mem_total == 0) return std::nullopt;
+  return core::memory_fit(*sz, *r.mem_total);
+}
+
 }  // namespace ctwatch::cli

@@ -14,6 +14,8 @@
 
 #include "core/census.hpp"
 #include "core/counters.hpp"
+#include "core/memory_fit.hpp"
+#include "core/result.hpp"
 #include "core/sizing.hpp"
 #include "core/snapshot.hpp"
 
@@ -38,7 +40,16 @@ struct Report {
   std::string entry_bytes_source;
   std::optional<double> hold_seconds;  // --hold; default the TIME_WAIT timeout
   std::optional<double> plan_rate;     // --rate: planning, no live table
+  // ctnetlink refused and the values come from /proc (snapshot.source is
+  // Proc): the refusal, for the one line saying what is missing (EPERM:
+  // CAP_NET_ADMIN). No census then.
+  std::optional<core::Error> netlink_refused;
+  std::optional<std::uint64_t> mem_total;  // MemTotal of /proc/meminfo, bytes
 };
+
+// Whether sizing(r) fits this machine's memory; nullopt without a sizing or
+// without MemTotal.
+std::optional<core::MemoryFit> memory_fit(const Report& r);
 
 // The sizing for this report: the observed peak and, with --interval, the
 // insert rate; or --rate. nullopt when there is nothing to size from.

@@ -12,8 +12,19 @@
 #   /usr/share/ctwatch/alertmanager/*.yml            (rules/alertmanager/*.yml, an example routing)
 #   /usr/share/ctwatch/grafana/*.json                (dashboards/*.json)
 #   /usr/share/ctwatch/collectd/*.conf               (rules/collectd/*.conf)
+#   /usr/share/ctwatch/mixin/                        (mixin/: the jsonnet sources, render.sh)
 #   /usr/share/doc/collectd-ctwatch/README.md        (CTWATCH_DOC_DIR)
+#   /usr/share/doc/collectd-ctwatch/*.md             (docs/*.md)
+#   /usr/share/doc/collectd-ctwatch/packaging.md     (packaging/README.md)
 #   /usr/share/doc/collectd-ctwatch/runbooks/*.md    (docs/runbooks/*.md)
+#   /usr/share/doc/collectd-ctwatch/examples/kubernetes/ (deploy/kubernetes/)
+#   /usr/share/man/man5/collectd-ctwatch.5           (docs/collectd-ctwatch.5)
+#
+# The Markdown files link to each other by relative paths of the source
+# tree; installed, the docs/ level is flattened into the doc directory, so
+# every relative link is rewritten to where its target is installed
+# (_ctwatch_install_md). A link to a file that is not installed stays as it
+# is, and tests/packaging (doc_links.py) fails on it.
 #
 # Rules, dashboards and runbooks are globbed when installing, not when
 # configuring: a missing directory installs nothing and a new file is picked
@@ -34,7 +45,7 @@ set(CTWATCH_CONF_DIR "" CACHE STRING
 set(CTWATCH_DATA_DIR "${CMAKE_INSTALL_DATADIR}/ctwatch" CACHE STRING
     "Directory for the Prometheus rules, Grafana dashboards and collectd snippets")
 set(CTWATCH_DOC_DIR "${CMAKE_INSTALL_DATADIR}/doc/collectd-ctwatch" CACHE STRING
-    "Directory for README.md and the runbooks")
+    "Directory for README.md, the documentation and the runbooks")
 
 if(CTWATCH_CONF_DIR)
   set(_ctwatch_conf_dir "${CTWATCH_CONF_DIR}")
@@ -88,8 +99,94 @@ _ctwatch_install_glob("@_ctwatch_src@/rules/prometheus/*.prometheusrule.yaml" "@
 _ctwatch_install_glob("@_ctwatch_src@/rules/alertmanager/*.yml" "@CTWATCH_DATA_DIR@/alertmanager")
 _ctwatch_install_glob("@_ctwatch_src@/dashboards/*.json" "@CTWATCH_DATA_DIR@/grafana")
 _ctwatch_install_glob("@_ctwatch_src@/rules/collectd/*.conf" "@CTWATCH_DATA_DIR@/collectd")
-_ctwatch_install_glob("@_ctwatch_src@/README.md" "@CTWATCH_DOC_DIR@")
-_ctwatch_install_glob("@_ctwatch_src@/docs/runbooks/*.md" "@CTWATCH_DOC_DIR@/runbooks")
+_ctwatch_install_glob("@_ctwatch_src@/deploy/kubernetes/*" "@CTWATCH_DOC_DIR@/examples/kubernetes")
+# The mixin, as its directory tree: the jsonnet sources, README.md, render.sh.
+file(GLOB_RECURSE _ctwatch_mixin RELATIVE "@_ctwatch_src@/mixin"
+     "@_ctwatch_src@/mixin/*.libsonnet" "@_ctwatch_src@/mixin/*.jsonnet"
+     "@_ctwatch_src@/mixin/*.txt" "@_ctwatch_src@/mixin/*.md" "@_ctwatch_src@/mixin/*.sh")
+list(SORT _ctwatch_mixin)
+foreach(_f IN LISTS _ctwatch_mixin)
+  get_filename_component(_d "${_f}" DIRECTORY)
+  set(_perm ${_ctwatch_rw})
+  if(_f MATCHES "\\.sh$")
+    list(APPEND _perm OWNER_EXECUTE GROUP_EXECUTE WORLD_EXECUTE)
+  endif()
+  file(INSTALL DESTINATION "${_ctwatch_data}/mixin/${_d}" TYPE FILE PERMISSIONS ${_perm}
+       FILES "@_ctwatch_src@/mixin/${_f}")
+endforeach()
+
+# Where a file of the source tree (a path relative to it) is installed, as an
+# absolute path; "" when it is not installed.
+function(_ctwatch_installed_path out rel)
+  set(_r "")
+  if(rel STREQUAL "README.md")
+    set(_r "${_ctwatch_doc}/README.md")
+  elseif(rel STREQUAL "packaging/README.md")
+    set(_r "${_ctwatch_doc}/packaging.md")
+  elseif(rel MATCHES "^docs/runbooks/(.*)$")
+    set(_r "${_ctwatch_doc}/runbooks/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^docs/([^/]+\\.md)$")
+    set(_r "${_ctwatch_doc}/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^docs/?$")
+    set(_r "${_ctwatch_doc}/")
+  elseif(rel MATCHES "^deploy/kubernetes/?(.*)$")
+    set(_r "${_ctwatch_doc}/examples/kubernetes/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^mixin/?(.*)$")
+    set(_r "${_ctwatch_data}/mixin/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^rules/prometheus/([^/]+\\.prometheusrule\\.yaml)$")
+    set(_r "${_ctwatch_data}/kubernetes/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^rules/prometheus/([^/]+\\.yml)$")
+    set(_r "${_ctwatch_data}/prometheus/${CMAKE_MATCH_1}")
+  elseif(rel MATCHES "^rules/(alertmanager|collectd)/([^/]+)$")
+    set(_r "${_ctwatch_data}/${CMAKE_MATCH_1}/${CMAKE_MATCH_2}")
+  elseif(rel MATCHES "^dashboards/([^/]+\\.json)$")
+    set(_r "${_ctwatch_data}/grafana/${CMAKE_MATCH_1}")
+  endif()
+  set(${out} "${_r}" PARENT_SCOPE)
+endfunction()
+
+# Installs the Markdown file src_rel (relative to the source tree) as
+# dest (absolute, after _ctwatch_dest), its relative links rewritten.
+function(_ctwatch_install_md src_rel dest)
+  file(READ "@_ctwatch_src@/${src_rel}" _text)
+  get_filename_component(_src_dir "${src_rel}" DIRECTORY)
+  get_filename_component(_dest_dir "${dest}" DIRECTORY)
+  # "](target" matches, their "](" dropped: a "]" would break the list.
+  string(REGEX MATCHALL "\\]\\([^)#:; ]+" _links "${_text}")
+  string(REPLACE "](" "" _links "${_links}")
+  list(REMOVE_DUPLICATES _links)
+  foreach(_target IN LISTS _links)
+    if(_src_dir)
+      set(_rel "${_src_dir}/${_target}")
+    else()
+      set(_rel "${_target}")
+    endif()
+    cmake_path(NORMAL_PATH _rel)
+    _ctwatch_installed_path(_to "${_rel}")
+    if(_to)
+      file(RELATIVE_PATH _new "${_dest_dir}" "${_to}")
+      if(_to MATCHES "/$" AND NOT _new MATCHES "/$")
+        string(APPEND _new "/")
+      endif()
+      string(REPLACE "](${_target})" "](${_new})" _text "${_text}")
+      string(REPLACE "](${_target}#" "](${_new}#" _text "${_text}")
+    endif()
+  endforeach()
+  get_filename_component(_name "${dest}" NAME)
+  file(WRITE "@_ctwatch_gen@/md/${_name}" "${_text}")
+  file(INSTALL "@_ctwatch_gen@/md/${_name}" DESTINATION "${_dest_dir}" PERMISSIONS ${_ctwatch_rw})
+endfunction()
+
+_ctwatch_install_md("README.md" "${_ctwatch_doc}/README.md")
+_ctwatch_install_md("packaging/README.md" "${_ctwatch_doc}/packaging.md")
+file(GLOB _ctwatch_docs RELATIVE "@_ctwatch_src@" "@_ctwatch_src@/docs/*.md" "@_ctwatch_src@/docs/runbooks/*.md")
+list(SORT _ctwatch_docs)
+foreach(_f IN LISTS _ctwatch_docs)
+  _ctwatch_installed_path(_to "${_f}")
+  _ctwatch_install_md("${_f}" "${_to}")
+endforeach()
 ]=])
 string(CONFIGURE "${_ctwatch_install_code}" _ctwatch_install_code @ONLY)
 install(CODE "${_ctwatch_install_code}")
+# The plugin's configuration, collectd's convention: a section-5 page.
+install(FILES "${PROJECT_SOURCE_DIR}/docs/collectd-ctwatch.5" DESTINATION "${CMAKE_INSTALL_MANDIR}/man5")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Builds the collectd-ctwatch Debian package from this source tree (Debian 12,
+# Builds the collectd-ctwatch and netdata-plugin-ctwatch Debian packages from this source tree (Debian 12,
 # as root, or as a user who already has the build dependencies and lintian).
 #
 #   packaging/build-deb.sh [OUTDIR]        # default OUTDIR: ./build-deb (git-ignored)
@@ -128,5 +128,6 @@ if [[ ${CTWATCH_DEB_LINTIAN:-1} != 0 ]]; then
   fi
 fi
 
-log "$outdir/$deb ($(stat -c %s "$outdir/$deb") bytes) in $(( $(date +%s) - start ))s"
+ndeb=netdata-plugin-ctwatch_${version}_${arch}.deb
+log "$outdir/$deb ($(stat -c %s "$outdir/$deb") bytes) and $outdir/$ndeb ($(stat -c %s "$outdir/$ndeb") bytes) in $(( $(date +%s) - start ))s"
 echo "$outdir/$deb"

@@ -78,9 +78,10 @@ stack_require_prometheus
 stack_require_alertmanager
 [[ -w $SYSCTL_MAX ]] || { echo "demo: $SYSCTL_MAX is not writable (run in the initial network namespace)" >&2; exit 1; }
 
+stack_global_lock   # waits while a test holds nf_conntrack_max lowered; held until the demo ends
 orig_max=$(cat "$SYSCTL_MAX")
 if ((orig_max < 16384)); then
-  echo "demo: nf_conntrack_max is $orig_max: is a test lowering it right now? Try again in a minute." >&2
+  echo "demo: nf_conntrack_max is $orig_max: lowered by something that does not take $CTWATCH_GLOBAL_LOCK?" >&2
   exit 1
 fi
 host_count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)
@@ -93,17 +94,11 @@ if ((production)); then min_limit=40000 prefill_pct=30 ports=30 sources=300 for_
 prefill=$((limit * prefill_pct / 100))
 rate=$((limit / 80))                 # 80 % at ~32 s, full at ~48 s
 ((production)) && rate=$((limit / 160))   # 50 % at ~32 s, full at ~112 s
-lowered=0
 live_pid=""
-restore_max() {
-  ((lowered)) || return 0
-  printf '%s\n' "$orig_max" >"$SYSCTL_MAX" && lowered=0 &&
-    echo "demo: nf_conntrack_max restored to $orig_max"
-}
 
 stack_init
 # shellcheck disable=SC2016 # expanded when the hook runs
-stack_on_cleanup 'restore_max; [[ -z $live_pid ]] || kill "$live_pid" 2>/dev/null; echo "demo: cleaning up (processes, namespace, $STACK_DIR)"'
+stack_on_cleanup '[[ -z $live_pid ]] || kill "$live_pid" 2>/dev/null; echo "demo: cleaning up (processes, namespace, $STACK_DIR)"'
 
 python3 "$REPLAY/make_test_rules.py" rules/prometheus/ctwatch.rules.yml --for-scale "$for_scale" \
   >"$STACK_DIR/ctwatch.rules.test.yml" 2>/dev/null
@@ -137,8 +132,7 @@ demo: the stack is up (everything on 127.0.0.1; files in $STACK_DIR)
 demo: lowering the global nf_conntrack_max $orig_max -> $limit (restored at the end);
       $prefill long-lived connections, then a chatty client: $rate new connections/s, no pooling
 EOF
-lowered=1
-printf '%s\n' "$limit" >"$SYSCTL_MAX"
+stack_sysctl_set "$SYSCTL_MAX" "$limit"
 stack_ns_spawn ctmon "$NS_LABEL" python3 "$REPLAY/ctmon.py" --out "$STACK_DIR/kernel.jsonl"
 for ((p = 0; p < ports; p++)); do
   stack_ns_exec "$NS_LABEL" build/tools/ctwatch-fill/ctwatch-fill --quiet --timeout 3600 --dport $((9000 + p)) \
@@ -170,7 +164,7 @@ if ((fix_at > 0 && (seconds == 0 || fix_at < seconds))); then
   echo
   echo "demo: the fix from the story: nf_conntrack_max back to $orig_max, and in the namespace"
   echo "      nf_conntrack_tcp_timeout_time_wait 120 -> 30 s (entries already in TIME_WAIT keep their 120 s)"
-  restore_max
+  stack_sysctl_restore
   stack_ns_exec "$NS_LABEL" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=30 || true
   echo
 fi

@@ -15,11 +15,15 @@ packages=(
   prometheus prometheus-alertmanager          # promtool, rules and the alerting replay
   iproute2 nftables conntrack                 # namespaces, ct rules, conntrack -C/-L in tests
   python3 curl procps util-linux valgrind     # traffic, scrapes, setpriv, leak checks
+  tmux                                        # ctwatch --watch in a real terminal (tests/cli/watch_tmux.sh)
   clang libclang-rt-14-dev                    # libFuzzer for the decoder fuzz target
   qemu-system-x86 busybox-static cpio         # the kernel matrix's VMs (tests/kernels)
   xz-utils zstd binutils                      # ... their modules (unpacked, depends= read)
   jsonnet python3-yaml                        # the monitoring mixin (mixin/) and its checks
   victoria-metrics                            # VictoriaMetrics + vmalert: the rules' MetricsQL compatibility test
+  netdata-core libcap2-bin                    # ctwatch.plugin in real Netdata (tests/netdata), setcap/getcap
+  debhelper lintian dpkg-dev                  # the Debian packages (packaging/build-deb.sh)
+  python3-jsonschema groff-base man-db        # Kubernetes examples against the API schema; man page checks
 )
 
 missing=()
@@ -37,8 +41,11 @@ if ((${#missing[@]})); then
   # --no-install-recommends: prometheus would pull node-exporter and friends.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# victoria-metrics enables (and, under systemd, starts) its service; tests start their own on
+# victoria-metrics and netdata enable (and, under systemd, starts) its service; tests start their own on
 # loopback ports and nothing here runs at boot.
 if [[ $(id -u) -eq 0 ]] && [[ -e /etc/systemd/system/multi-user.target.wants/victoria-metrics.service ]]; then
   systemctl disable --now victoria-metrics >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/victoria-metrics.service
+fi
+if [[ $(id -u) -eq 0 ]] && [[ -e /etc/systemd/system/multi-user.target.wants/netdata.service ]]; then
+  systemctl disable --now netdata >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/netdata.service
 fi

@@ -7,7 +7,7 @@
 Writes OpenMetrics (for `promtool tsdb create-blocks-from openmetrics`,
 timestamps in s) and Prometheus text with ms timestamps (VictoriaMetrics
 /api/v1/import/prometheus), the same samples.  Per (host, namespace) the
-series of README's metric contract as write_prometheus exports them (49):
+series of the metric contract (docs/metrics.md) as write_prometheus exports them (49):
 conntrack entries/peak/max/buckets, percent used, time_to_full, the four
 timeouts, census and census_age, tcp_tw_reuse, source_netlink, the 10 TCP
 states, 4 protocols, 6 error and 4 operation counters, read_failures, and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
-// Snapshot -> the metric contract (README "Metrics"). Pure, so the contract
+// Snapshot -> the metric contract (docs/metrics.md). Pure, so the contract
 // is unit-tested without collectd; the adapter copies each Metric into a
 // value_list_t with plugin "ctwatch" and plugin_instance = namespace label.
 //

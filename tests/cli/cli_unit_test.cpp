@@ -10,12 +10,14 @@
 #include <cerrno>
 
 #include <set>
+#include <sstream>
 
 #include "boost_test.hpp"
 #include "cli/json_schema.hpp"
 #include "cli/options.hpp"
 #include "cli/explain.hpp"
 #include "cli/render.hpp"
+#include "cli/watch_view.hpp"
 
 using namespace ctwatch;
 using namespace ctwatch::test;
@@ -110,6 +112,22 @@ BOOST_AUTO_TEST_CASE(every_option_in_both_forms) {
   BOOST_TEST(parse({"--version"})->version);
 }
 
+BOOST_AUTO_TEST_CASE(watch_with_and_without_seconds) {
+  BOOST_TEST(!parse({})->watch.has_value());
+  BOOST_TEST(*parse({"--watch"})->watch == cli::kDefaultWatch);
+  BOOST_TEST(*parse({"--watch", "5"})->watch == 5.0);
+  BOOST_TEST(*parse({"--watch=0.5"})->watch == 0.5);
+  // The next argument is SECONDS only when it is a number.
+  const auto o = parse({"--watch", "--top", "3", "--netns", "web"});
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST(*o->watch == cli::kDefaultWatch);
+  BOOST_TEST(o->top == 3u);
+  BOOST_TEST(o->top_given);
+  BOOST_TEST(!parse({"--watch"})->top_given);
+  BOOST_TEST(parse({"--rate", "10", "--hold", "60"}).ok());  // --hold with --rate is fine
+  BOOST_TEST(parse({"--rate", "10", "--sysctl"}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(netns_name_or_path) {
   BOOST_TEST(cli::netns_path("web") == "/var/run/netns/web");
   BOOST_TEST(cli::netns_path("/run/netns/web") == "/run/netns/web");
@@ -129,6 +147,17 @@ const std::vector<Bad> kBad{
     {{"--netns="}, "--netns"},      {{"--bogus"}, "--bogus"},           {{"web"}, "\"web\""},
     {{"--json=yes"}, "--json"},     {{"--top", "1", "--top", "2"}, "twice"},
     {{"--netns", "a", "--netns", "b"}, "twice"},
+    // Options that cannot go together name both.
+    {{"--json", "--sysctl"}, "options --json and --sysctl cannot go together"},
+    {{"--sysctl", "--rate", "10", "--json"}, "options --json and --sysctl cannot go together"},
+    {{"--watch", "--json"}, "option --watch cannot go with --json"},
+    {{"--watch", "--sysctl"}, "option --watch cannot go with --sysctl"},
+    {{"--watch", "--interval", "2"}, "option --watch cannot go with --interval"},
+    {{"--watch", "--rate", "10"}, "options --rate and --watch cannot go together"},
+    {{"--hold", "60"}, "option --hold sizes a planned --rate: it needs --rate"},
+    {{"--watch", "0.1"}, "\"0.1\" is not a number of seconds from 0.5 to 3600"},
+    {{"--watch=x"}, "\"x\" is not a number of seconds"},
+    {{"--watch", "--watch"}, "--watch given twice"},
 };
 BOOST_DATA_TEST_CASE(usage_errors_name_the_argument, boost::unit_test::data::make(kBad), b) {
   const auto o = parse(b.args);
@@ -137,7 +166,8 @@ BOOST_DATA_TEST_CASE(usage_errors_name_the_argument, boost::unit_test::data::mak
 }
 
 BOOST_AUTO_TEST_CASE(help_mentions_every_option_and_exit_codes) {
-  for (const char* s : {"--netns", "--interval", "--top", "--json", "--help", "Exit status", "CAP_NET_ADMIN"})
+  for (const char* s : {"--netns", "--interval", "--top", "--json", "--sysctl", "--watch", "--rate", "--hold", "--help",
+                        "Exit status", "CAP_NET_ADMIN"})
     BOOST_TEST(contains(cli::kHelp, s), s);
 }
 
@@ -327,7 +357,7 @@ BOOST_AUTO_TEST_CASE(plan_without_a_table) {
   r.plan_rate = 250;
   r.hold_seconds = 60;
   const auto doc = parse_json(cli::render_json(r, cli::findings(r)));
-  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 2u);
+  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 3u);
   BOOST_TEST(doc.at("mode").get<std::string>() == "plan");
   BOOST_TEST(doc.at("rate_per_second").get<double>() == 250.0);
   BOOST_TEST(doc.at("sizing").at("from_rate").get<std::uint64_t>() == 15000u);
@@ -406,7 +436,7 @@ BOOST_AUTO_TEST_CASE(json_conforms_to_the_schema_and_carries_the_values) {
   BOOST_TEST(doc.at("top").at("time_wait_sources").at("counted").get<std::uint64_t>() == 300u);
   BOOST_TEST(doc.at("tuning").at("tcp_tw_reuse").get<std::uint64_t>() == 2u);
   BOOST_TEST(doc.at("findings").at(0).at("id").get<std::string>() == "table_full_drops");
-  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 2u);
+  BOOST_TEST(doc.at("version").get<std::uint64_t>() == 3u);
   BOOST_TEST(doc.at("census").at("unreplied").at("tcp").is_number_unsigned());
   BOOST_TEST(doc.at("sizing").at("nf_conntrack_max").is_number_unsigned());
 }
@@ -528,3 +558,191 @@ BOOST_AUTO_TEST_CASE(no_nfnetlink) {
 
 BOOST_AUTO_TEST_SUITE_END()  // Errors
 BOOST_AUTO_TEST_SUITE_END()  // Cli
+
+BOOST_AUTO_TEST_SUITE(WithoutCapNetAdmin)
+
+cli::Report proc_report() {
+  auto r = base_report();
+  r.census.reset();
+  r.top = 5;
+  r.snapshot.source = core::Source::Proc;
+  r.netlink_refused = core::Error{EPERM, "IPCTNL_MSG_CT_GET_STATS: kernel replied with an error"};
+  return r;
+}
+
+BOOST_AUTO_TEST_CASE(text_says_once_what_needs_the_capability) {
+  const auto t = cli::render_text(proc_report(), {});
+  BOOST_TEST(contains(t, "Table       1000 entries of max 262144, 0.4 % full"));
+  BOOST_TEST(contains(t, "Limited     without CAP_NET_ADMIN (ctnetlink: Operation not permitted)"));
+  BOOST_TEST(contains(t, "needs CAP_NET_ADMIN."));
+  BOOST_TEST(!contains(t, "root"));
+  BOOST_TEST(!contains(t, "TCP states  "));  // no census, so no states, not "none"
+  BOOST_TEST(contains(t, "insert"));       // the counters are there
+  BOOST_TEST(contains(t, "Tuning      nf_conntrack_max 262144"));
+  // One line's worth: the word appears in that paragraph only.
+  BOOST_TEST(t.find("Limited") == t.rfind("Limited"));
+}
+
+BOOST_AUTO_TEST_CASE(json_says_proc_and_why) {
+  const auto doc = parse_json(cli::render_json(proc_report(), {}));
+  const auto errors = ctwatch_schema_errors(doc);
+  BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors[0]));
+  BOOST_TEST(doc.at("source").get<std::string>() == "proc");
+  BOOST_TEST(contains(doc.at("limited").get<std::string>(), "CAP_NET_ADMIN"));
+  BOOST_TEST(doc.at("census").is_null());
+  BOOST_TEST(doc.at("table").at("entries").get<std::uint64_t>() == 1000u);
+  const auto full = parse_json(cli::render_json(base_report(), {}));
+  BOOST_TEST(full.at("source").get<std::string>() == "netlink");
+  BOOST_TEST(full.at("limited").is_null());
+}
+
+BOOST_AUTO_TEST_CASE(without_ctnetlink_it_names_the_module_not_the_capability) {
+  const auto m = cli::limited_explanation(core::Error{EOPNOTSUPP, "IPCTNL_MSG_CT_GET_STATS"});
+  BOOST_TEST(contains(m, "modprobe nf_conntrack_netlink"));
+  BOOST_TEST(!contains(m, "CAP_NET_ADMIN"));
+  BOOST_TEST(contains(cli::limited_short(core::Error{EPERM, ""}), "need CAP_NET_ADMIN"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // WithoutCapNetAdmin
+
+BOOST_AUTO_TEST_SUITE(MemoryFit)
+
+BOOST_AUTO_TEST_CASE(a_plan_that_does_not_fit_says_so) {
+  cli::Report r;
+  r.plan_rate = 1e6;
+  r.hold_seconds = 120;
+  r.entry_bytes = 256;
+  r.mem_total = 23ull << 30;
+  const auto t = cli::render_text(r, {});
+  BOOST_TEST(contains(t, "Does not fit this machine"), t);
+  BOOST_TEST(contains(t, "23.0 GiB (MemTotal)"), t);
+  const auto doc = parse_json(cli::render_json(r, {}));
+  BOOST_TEST(doc.at("sizing").at("memory").at("verdict").get<std::string>() == "does_not_fit");
+  BOOST_TEST(doc.at("sizing").at("memory").at("mem_total_bytes").get<std::uint64_t>() == 23ull << 30);
+  BOOST_TEST(doc.at("sizing").at("memory").at("fitting_rate_per_second").get<double>() > 90000);
+  // The sysctl.d snippet warns in comments, and stays a valid sysctl.d file.
+  const auto snippet = cli::render_sysctl(r);
+  BOOST_TEST(snippet.find("# WARNING: Does not fit this machine") == 0u, snippet);
+  std::istringstream lines(snippet);
+  for (std::string l; std::getline(lines, l);)
+    BOOST_TEST((l.empty() || l[0] == '#' || l.rfind("net.netfilter.nf_conntrack_", 0) == 0), l);
+}
+
+BOOST_AUTO_TEST_CASE(a_plan_that_fits_says_nothing_and_unknown_memory_is_null) {
+  cli::Report r;
+  r.plan_rate = 250;
+  r.mem_total = 23ull << 30;
+  BOOST_TEST(!contains(cli::render_text(r, {}), "this machine"));
+  BOOST_TEST(parse_json(cli::render_json(r, {})).at("sizing").at("memory").at("verdict").get<std::string>() == "fits");
+  r.mem_total.reset();
+  BOOST_TEST(parse_json(cli::render_json(r, {})).at("sizing").at("memory").is_null());
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // MemoryFit
+
+BOOST_AUTO_TEST_SUITE(WatchView)
+
+cli::WatchFrame frame() {
+  const auto r = base_report();
+  cli::WatchFrame f;
+  f.where = "namespace web";
+  f.clock = "20:31:05";
+  f.entries = 1000;
+  f.max_entries = 262144;
+  f.peak = 1200;
+  f.seconds_to_full = std::numeric_limits<double>::infinity();
+  f.growth = 0;
+  f.totals = r.snapshot.counters;
+  std::array<std::optional<double>, core::kCounterCount> rates{};
+  for (std::size_t i = 0; i < rates.size(); ++i)
+    if (f.totals[i]) rates[i] = 0;
+  rates[idx(Counter::Drop)] = 12.5;
+  f.rates = rates;
+  f.census = r.census;
+  f.census_seconds = 0.0042;
+  f.census_age = 1;
+  f.top = 10;
+  return f;
+}
+
+std::string screen(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(fits_80_by_24_with_every_section) {
+  const auto lines = cli::render_watch(frame(), 80, 24);
+  BOOST_TEST(lines.size() <= 24u);
+  for (const auto& l : lines) BOOST_TEST(l.size() <= 80u, l);
+  const auto s = screen(lines);
+  BOOST_TEST(lines.at(0).find("ctwatch  namespace web  netlink  every 2 s  20:31:05") == 0u);
+  BOOST_TEST(contains(lines.at(0), "Ctrl-C quits"));
+  BOOST_TEST(lines.at(1).find("Fill     1000 of 262144  0.4 %  [") == 0u);
+  BOOST_TEST(contains(s, "Trend    peak 1200  growth 0/s  full: not growing"));
+  BOOST_TEST(contains(s, "drop 12.5  early_drop 0"));
+  BOOST_TEST(contains(s, "TCP      ESTABLISHED 600  TIME_WAIT 300"));
+  BOOST_TEST(contains(s, "Census   1000 entries in 4.2 ms, 1 s ago"));
+  BOOST_TEST(contains(s, "Top sources"));
+  BOOST_TEST(contains(s, "10.0.0.1"));
+  BOOST_TEST(contains(s, "[fd00::b]:8443"));
+}
+
+BOOST_AUTO_TEST_CASE(a_small_terminal_keeps_the_most_important_lines) {
+  for (std::size_t w : {20u, 40u, 60u, 79u, 120u})
+    for (std::size_t h : {1u, 2u, 3u, 5u, 8u, 12u, 24u, 50u}) {
+      const auto lines = cli::render_watch(frame(), w, h);
+      BOOST_TEST(lines.size() <= h);
+      for (const auto& l : lines) BOOST_TEST(l.size() <= w);
+      BOOST_TEST(lines.at(0).find("ctwatch") == 0u);
+      if (h >= 2) BOOST_TEST(lines.at(1).find("Fill") == 0u);
+    }
+  // 60 x 8: the peers go first, then the census line; header, fill, trend stay.
+  const auto s = screen(cli::render_watch(frame(), 60, 8));
+  BOOST_TEST(!contains(s, "Top sources"));
+  BOOST_TEST(contains(s, "Trend"));
+  BOOST_TEST(contains(s, "20:31:05"));  // the time survives a short header
+  // A few rows short: the peer rows shrink before the block goes.
+  const auto full = cli::render_watch(frame(), 80, 50);
+  const auto less = cli::render_watch(frame(), 80, full.size() - 1);
+  BOOST_TEST(contains(screen(less), "Top sources"));
+  BOOST_TEST(less.size() == full.size() - 1);
+}
+
+BOOST_AUTO_TEST_CASE(plain_output_has_everything_and_no_quit_hint) {
+  auto f = frame();
+  f.top = 2;
+  const auto lines = cli::render_watch(f, 80, 0);
+  const auto s = screen(lines);
+  BOOST_TEST(!contains(s, "Ctrl-C"));
+  BOOST_TEST(contains(s, "10.0.0.2"));
+  BOOST_TEST(s.find('\x1b') == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(without_cap_net_admin_and_before_the_first_rates) {
+  auto f = frame();
+  f.source = core::Source::Proc;
+  f.census.reset();
+  f.rates.reset();
+  f.seconds_to_full.reset();
+  f.limited = cli::limited_short(core::Error{EPERM, ""});
+  const auto s = screen(cli::render_watch(f, 80, 24));
+  BOOST_TEST(contains(s, "/proc  every 2 s"));
+  BOOST_TEST(contains(s, "Limited  /proc only: TCP states and top peers need CAP_NET_ADMIN"));
+  BOOST_TEST(contains(s, "Per sec  drop -  early_drop -"));
+  BOOST_TEST(contains(s, "full: collecting samples"));
+  BOOST_TEST(!contains(s, "TCP      "));
+  f.totals[idx(Counter::Drop)].reset();  // absent stays absent
+  BOOST_TEST(contains(screen(cli::render_watch(f, 80, 24)), "Per sec  early_drop -"));
+}
+
+BOOST_AUTO_TEST_CASE(time_to_full_words) {
+  BOOST_TEST(cli::time_to_full_text(std::nullopt) == "collecting samples");
+  BOOST_TEST(cli::time_to_full_text(std::numeric_limits<double>::infinity()) == "not growing");
+  BOOST_TEST(cli::time_to_full_text(0.0) == "FULL NOW");
+  BOOST_TEST(cli::time_to_full_text(90.0) == "in 90 s");
+  BOOST_TEST(cli::time_to_full_text(600.0) == "in 10 min");
+  BOOST_TEST(cli::time_to_full_text(9000.0) == "in 2.5 h");
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // WatchView

@@ -31,7 +31,7 @@ inline Json parse_json(std::string_view s) {
   });
 }
 
-// The schema of `ctwatch --json` (version 2; mode "table", or "plan" for
+// The schema of `ctwatch --json` (version 3; mode "table", or "plan" for
 // --rate: see ctwatch_plan_schema_errors). Returns every violation; an
 // empty list means the document conforms. "uint?" = unsigned integer or null.
 // $.sizing: null (nothing to size from) or this object.
@@ -42,8 +42,12 @@ void sizing_errors(const Json& v, TypeIs&, Fields& fields, std::vector<std::stri
              {"headroom", "number"}, {"nf_conntrack_max", "uint"}, {"nf_conntrack_buckets", "uint"},
              {"entry_bytes", "uint"}, {"entry_bytes_source", ""}, {"entries_memory_bytes", "uint"},
              {"buckets_memory_bytes", "uint"}, {"current_max", "uint?"}, {"current_buckets", "uint?"},
-             {"max_too_small", "bool"}},
+             {"max_too_small", "bool"}, {"memory", ""}},
          "$.sizing");
+  if (v.is_object() && v.contains("memory") && !v.at("memory").is_null())
+    fields(v.at("memory"), {{"mem_total_bytes", "uint"}, {"table_bytes", "uint"}, {"share", "number"},
+                            {"verdict", "string"}, {"fitting_max", "uint"}, {"fitting_rate_per_second", "number?"}},
+           "$.sizing.memory");
 }
 
 inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
@@ -93,12 +97,15 @@ inline std::vector<std::string> ctwatch_schema_errors(const Json& d) {
         err.push_back(w + ".family: not ipv4/ipv6");
     }
   };
-  if (!fields(d, {{"version", "uint"}, {"mode", "string"}, {"namespace", ""}, {"table", "object"}, {"census", ""},
+  if (!fields(d, {{"version", "uint"}, {"mode", "string"}, {"namespace", ""}, {"source", "string"}, {"limited", ""},
+                  {"table", "object"}, {"census", ""},
                   {"interval_seconds", "number?"}, {"counters", "object"}, {"top", ""}, {"tuning", "object"},
                   {"sizing", ""}, {"findings", "array"}},
               "$"))
     return err;
-  if (d.at("version").is_number_unsigned() && d.at("version") != 2) err.push_back("$.version: not 2");
+  if (d.at("version").is_number_unsigned() && d.at("version") != 3) err.push_back("$.version: not 3");
+  if (d.at("source") != "netlink" && d.at("source") != "proc") err.push_back("$.source: not netlink/proc");
+  if (!d.at("limited").is_null() && !d.at("limited").is_string()) err.push_back("$.limited: expected string or null");
   if (d.at("mode") != "table") err.push_back("$.mode: not table");
   sizing_errors(d.at("sizing"), type_is, fields, err);
   if (!d.at("namespace").is_null()) fields(d.at("namespace"), {{"name", "string"}, {"path", "string"}}, "$.namespace");

@@ -32,7 +32,7 @@ class FilledNetns {
       if (track) ns_->track();
       int rc = 0;
       for (const auto& f : fills)
-        if ((rc = sh(ns_->exec(std::string(CTWATCH_FILL) + " --quiet " + f))) != 0) {
+        if ((rc = sh(ns_->exec(fill_tool() + " --quiet " + f))) != 0) {
           if (rc != kTableFull)
             throw std::runtime_error("ctwatch-fill " + f + " exited " + std::to_string(rc) +
                                      " (not a full table: not retried)");

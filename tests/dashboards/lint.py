@@ -23,7 +23,7 @@ Without FILEs it checks every dashboards/*.json of the repository. Checks:
              variable, a description and at least one target; every target a
              non-empty expr and a unique refId
   contract   every metric an expr (or a variable query) names is one of the
-             contract's Prometheus families (README.md, "Metrics"); every
+             contract's Prometheus families (docs/metrics.md, "Metric table"); every
              label used (matchers, by/without/on/ignoring lists, legend
              {{label}}) is one of instance, ctwatch, type, job; every type="..."
              value matched exists for that family
@@ -49,7 +49,7 @@ import promtool_queries  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-# The metric contract: README.md's "Metrics" table, its one source, read by
+# The metric contract: docs/metrics.md's "Metric table", its one source, read by
 # tests/contract.py (the unit test and the e2e test read the same table).
 # Prometheus family -> fixed type values; top peers' (flow) are open-ended.
 sys.path.insert(0, os.path.join(REPO, "tests"))

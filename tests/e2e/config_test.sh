@@ -29,8 +29,8 @@
 set -euo pipefail
 
 # log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, ...
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 
 PLUGIN_SO=""
 WORK=""

@@ -16,8 +16,8 @@
 # 2 x 2 s + 2.5 s of margin. Exit 0 pass, 1 fail, 77 skip (a failure under
 # CTWATCH_REQUIRE_KERNEL=1).
 set -euo pipefail
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 plugin=${1:?usage: flow_fade.sh PLUGIN_SO FILL_TOOL}
 fill=${2:?usage: flow_fade.sh PLUGIN_SO FILL_TOOL}
 
@@ -27,10 +27,9 @@ require_collectd logfile write_prometheus
 
 work=$(mktemp -d /tmp/ctwatch-fade.XXXXXX)
 ns=ctwatch-fade-$$
-cpid=""
 cleanup() {
   local rc=$?
-  [[ -n $cpid ]] && { stop_pid "$cpid" collectd || true; }
+  stack_collectd_stop || true
   ip netns del "$ns" 2>/dev/null || true
   ((rc == 0)) || { [[ -f $work/collectd.log ]] && dump_file "$work/collectd.log" "collectd log"; }
   rm -rf "$work"
@@ -43,8 +42,8 @@ ip netns add "$ns" 2>"$work/netns.err" || skip "cannot create a network namespac
 ip -n "$ns" link set lo up
 ip netns exec "$ns" "$fill" --quiet --base-src 10.41.0.1 --src-count 1 "udp=30@10.42.0.1:53" ||
   die "ctwatch-fill failed"
-port=$(free_port)
-{
+write_conf() {  # PORT
+  {
   collectd_conf_head "$work" ctwatch-fade
   cat <<EOF
 LoadPlugin ctwatch
@@ -56,11 +55,12 @@ LoadPlugin ctwatch
   NamespaceCensus true
 </Plugin>
 EOF
-  collectd_write_prometheus "$port"
-} >"$work/collectd.conf"
+  collectd_write_prometheus "$1"
+  } >"$work/collectd.conf"
+}
 ulimit -n 1024
-collectd -f -C "$work/collectd.conf" >"$work/collectd.out" 2>&1 &
-cpid=$!
+stack_collectd_start "$work" write_conf
+port=$STACK_COLLECTD_PORT
 
 # series TYPE: 0 when the scrape has collectd_ctwatch_flow{ctwatch="fade",
 # type="TYPE"}, 1 when a successful scrape lacks it, 2 when the scrape
@@ -102,6 +102,5 @@ else
   pass "a peer that left the top 1 faded from write_prometheus ${fade} s after its successor appeared (census interval 2 s)"
 fi
 gone src-10.41.0.9 && fail "source B's series is gone although B is still the top source"
-stop_pid "$cpid" collectd || fail "collectd did not exit 0 on SIGTERM"
-cpid=""
+stack_collectd_stop || fail "collectd did not exit 0 on SIGTERM"
 ((FAILURES == 0))

@@ -46,12 +46,14 @@ t0=0
 now() { date +%s.%N; }
 since() { python3 -c 'import sys; print(f"{float(sys.argv[1]) - float(sys.argv[2]):.1f}")' "$(now)" "$t0"; }
 
-# alert_state ALERT LABEL: firing | pending | none (for ctwatch=LABEL; "" = any)
+# alert_state ALERT LABEL: firing | pending | none (for ctwatch=LABEL; "" =
+# any), or "error" when the query failed (Prometheus's error on stderr): a
+# failed query is never read as "no alert".
 alert_state() {
   local sel="alertname=\"$1\""
   [[ -n $2 ]] && sel+=",ctwatch=\"$2\""
   local r
-  r=$(stack_query "ALERTS{$sel}" 2>/dev/null) || { echo none; return; }
+  r=$(stack_query "ALERTS{$sel}") || { echo error; return; }
   python3 -c '
 import json, sys
 res = json.loads(sys.stdin.read())
@@ -68,6 +70,10 @@ timeline() {
   for want in "$@"; do
     for ((i = 0; i < 240; i++)); do
       st=$(alert_state "$alert" "$label")
+      if [[ $st == error ]]; then
+        fail "$name: the Prometheus query for $alert failed (above), waiting for '$want'"
+        return 1
+      fi
       # "pending" may be shorter than one poll: firing counts as past it.
       if [[ $st == "$want" || ($want == pending && $st == firing) ]]; then
         TIMELINE+=("$name: $alert ${want/none/resolved} at +$(since) s")
@@ -81,8 +87,10 @@ timeline() {
   done
 }
 
-value() {  # EXPR -> value of the first sample, or "" when absent
-  stack_value "$1" 2>/dev/null || true
+value() {  # EXPR -> value of the first sample, "" when absent, "query-failed" (never a wanted value)
+  local rc=0
+  stack_value "$1" || rc=$?
+  ((rc != 2)) || echo query-failed
 }
 
 # ---------------------------------------------------------------- no_cap --

@@ -21,9 +21,9 @@
 # Exit 0 pass, 1 fail, 77 skip (CTWATCH_REQUIRE_KERNEL=1 turns a skip into a failure).
 # Only namespaces made here are filled; nothing global is changed.
 set -euo pipefail
-# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, free_port, ...
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stack_free_port, ...
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 plugin=${1:?usage: run.sh PLUGIN_SO SPY_SO FILL_TOOL [scenario...]}
 spy=${2:?}
 fill=${3:?}
@@ -36,12 +36,10 @@ for t in collectd ip nft curl setpriv valgrind python3; do command -v "$t" >/dev
 [[ -f $COLLECTD_LIBDIR/write_prometheus.so ]] || skip "write_prometheus.so missing (collectd-core)"
 
 work=$(mktemp -d /tmp/ctwatch-fault.XXXXXX)
-pids=()
 namespaces=()
 cleanup() {
   local rc=$?
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stack_stop_all
   for m in "$work"/nsdir/*; do umount "$m" 2>/dev/null || true; done
   for n in "${namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del ctwf$$ 2>/dev/null || true
@@ -93,16 +91,13 @@ CONF
 }
 
 start_collectd() {  # start_collectd NAME [prefix command...]; sets $cpid
-  local name=$1
-  shift
-  "$@" collectd -f -C "$work/$name.conf" > "$work/$name.out" 2>&1 &
-  cpid=$!
-  pids+=("$cpid")
+  stack_collectd_spawn "$work/$1.conf" "$work/$1.out" "${@:2}"
+  cpid=$STACK_COLLECTD_PID
 }
 
 stop_collectd() {  # stop_collectd SCENARIO [SECONDS]: SIGTERM; fails SCENARIO unless collectd exits 0
   local rc=0
-  stop_pid "$cpid" collectd "${2:-5}" || rc=$?
+  stack_collectd_stop "${2:-5}" || rc=$?
   ((rc == 0)) || fail "$1: collectd exited with status $rc on SIGTERM (crashed, or hung and was killed)"
 }
 
@@ -139,7 +134,7 @@ scenario_no_answer() {
   # the README promises a read that gets no answer costs at most Timeout,
   # which "within the Interval" would not show.
   local port sends=$work/spy-noanswer.txt recvs=$work/spy-noanswer-recv.txt
-  port=$(free_port)
+  port=$(stack_free_port)
   write_conf noanswer 1 "  Timeout 0.5" "$port"
   sed -i 's|^LoadPlugin ctwatch$|<LoadPlugin ctwatch>\n  Interval 5\n</LoadPlugin>|' "$work/noanswer.conf"
   start_collectd noanswer env LD_PRELOAD="$spy" CTWATCH_SPY_BLACKHOLE=1 CTWATCH_SPY_LOG="$sends" \
@@ -198,7 +193,7 @@ PY
 
 scenario_no_cap() {
   local port
-  port=$(free_port)
+  port=$(stack_free_port)
   write_conf nocap 0.5 "  Source \"auto\"" "$port"
   start_collectd nocap setpriv --inh-caps=-net_admin --bounding-set=-net_admin
   sleep 4
@@ -243,7 +238,7 @@ scenario_many_ns() {
     touch "$dir/n$i"
     mount --bind "/var/run/netns/$ns" "$dir/n$i"
   done
-  port=$(free_port)
+  port=$(stack_free_port)
   write_conf many 1 "  NamespaceDir \"$dir\"" "$port"
   local fd0
   start_collectd many prlimit --nofile=1024:
@@ -290,7 +285,7 @@ scenario_many_ns() {
     pass "many_ns: $n namespaces under ulimit -n 1024 (namespaces_sampled, _unsampled: $health), $fd0 descriptors (then $fd1), write_prometheus serving; $(count "$work/many.log" 'ctwatch plugin') ctwatch log lines, one per read that changed something: $(grep -m1 'NamespaceDir' "$work/many.log" | sed 's/.*ctwatch plugin: //')"
   fi
   # The limit: MaxNamespaces 100 over the $((n - n / 2)) left.
-  port=$(free_port)
+  port=$(stack_free_port)
   write_conf limit 1 "  NamespaceDir \"$dir\"
   MaxNamespaces 100" "$port"
   start_collectd limit prlimit --nofile=1024:
@@ -355,7 +350,7 @@ rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 scenario_rss() {
   local ns=ctwatch-fault-rss-$$ log=$work/spy-rss.txt port
   make_ns "$ns"
-  port=$(free_port)
+  port=$(stack_free_port)
   # With a writer loaded: without one collectd logs every dispatch, and that
   # churn, not ctwatch, is what its RSS would show.
   write_conf rss 0.004 "  Namespace \"rss\" \"/var/run/netns/$ns\"
@@ -406,7 +401,7 @@ scenario_rss_census() {
     block+="
   Namespace \"rc$i\" \"/var/run/netns/ctwatch-fault-rc$i-$$\""
   done
-  port=$(free_port)
+  port=$(stack_free_port)
   write_conf rssc 1 "$block" "$port"
   start_collectd rssc env LD_PRELOAD="$spy" CTWATCH_SPY_LOG="$log"
   reads() { echo $(( $(count "$log" '^0104 ') / 7 )); }  # GET_STATS_CPU: reads only

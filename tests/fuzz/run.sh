@@ -6,6 +6,7 @@
 # tests/fuzz/corpus (commit them: they replay under ctest). Exit non-zero on
 # any crash, leak or sanitizer report.
 #   tests/fuzz/run.sh [SECONDS]      (default 60)
+#   tests/fuzz/run.sh --build-only   (CI builds it while the tests run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
@@ -14,6 +15,7 @@ command -v clang++ >/dev/null || { echo "fuzz: clang++ missing (apt install clan
 CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTWATCH_FUZZ=ON \
   -DCTWATCH_BUILD_TESTS=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_decode >/dev/null
+[[ $seconds == --build-only ]] && exit 0
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 cp tests/data/netlink/*.bin "$seeds/"

@@ -23,6 +23,14 @@ inline int sh(const std::string& cmd) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
 }
 
+// The ctwatch-fill tool: $CTWATCH_FILL when set (the kernel VMs of
+// tests/kernels/ put it elsewhere than the build directory), else the one
+// this build made.
+inline std::string fill_tool() {
+  const char* env = std::getenv("CTWATCH_FILL");
+  return env != nullptr && *env != '\0' ? env : CTWATCH_FILL;
+}
+
 inline void must(const std::string& cmd) {
   if (sh(cmd) != 0) throw std::runtime_error("command failed: " + cmd);
 }
@@ -66,7 +74,7 @@ class Netns {
   std::string path() const { return "/var/run/netns/" + name_; }
   std::string exec(const std::string& cmd) const { return "ip netns exec " + name_ + " " + cmd; }
   void fill(const std::string& specs) const {
-    must(exec(std::string(CTWATCH_FILL) + " --quiet " + specs));
+    must(exec(fill_tool() + " --quiet " + specs));
   }
   // Makes the namespace track real traffic: a rule that uses conntrack.
   void track() const {

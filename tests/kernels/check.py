@@ -6,7 +6,7 @@ the test VMs too: only socket, json, re, sys and time from the stdlib).
   check.py cli-counters < JSON         counters `ctwatch --json` reports (non-null)
   check.py collectd PORT LABEL CONTRACT COUNTERS ENTRIES TIME_WAIT
       scrape write_prometheus until LABEL's census is there, then compare
-      its series with the contract (README.md, via tests/contract.py) less the
+      its series with the contract (docs/metrics.md, via tests/contract.py) less the
       counters this kernel lacks, and the census with the known table.
 """
 import json

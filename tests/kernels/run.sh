@@ -21,6 +21,10 @@
 # (root, qemu, the archive); CTWATCH_REQUIRE_KERNEL=1 makes that a failure.
 #
 # Environment: CTWATCH_KERNELS (default "5.10 6.1 6.12 host"),
+# CTWATCH_HOST_KERNEL_TESTS (default 1; 0: on the host, leave out the kernel
+# test binaries, which ctest runs there as tests of their own),
+# CTWATCH_KERNELS_OUT_SUFFIX (work directory BUILD_DIR/kernels<suffix>, so
+# that two runs with different CTWATCH_KERNELS can run at once),
 # CTWATCH_VM_TIMEOUT (seconds per VM, default 600), CTWATCH_KERNEL_CACHE.
 set -euo pipefail
 
@@ -41,7 +45,16 @@ declare -rA RELEASE=([5.10]='Debian 11 bullseye' [6.1]='Debian 12 bookworm' [6.1
 # own depends= field). crc32c first: libcrc32c only soft-depends on it.
 readonly MODULES=(crc32c_generic nf_conntrack nf_conntrack_netlink nf_tables nft_ct nft_counter veth)
 # Host programs the suite and the kernel tests run, copied with their libraries.
-readonly PROGRAMS=(/usr/bin/ip /usr/sbin/nft /usr/bin/python3 /usr/bin/setpriv /usr/sbin/collectd /usr/bin/bash)
+readonly PROGRAMS=(/usr/bin/ip /usr/bin/ss /usr/sbin/nft /usr/bin/python3 /usr/bin/setpriv /usr/sbin/collectd /usr/bin/bash
+                  /usr/bin/curl /usr/sbin/conntrack)
+# The kernel tests the suite runs (tests/kernels/suite.sh names them too).
+readonly KERNEL_TESTS=(tests/integration/kernel_monitor tests/integration/kernel_drop tests/integration/kernel_peers
+                       tests/integration/kernel_fast tests/integration/kernel_status tests/integration/kernel_chain
+                       tests/cli/kernel_cli)
+# In the VM the build and source trees are copied to these fixed places, so
+# that a tree anywhere on the build machine works, also one under /tmp or
+# /run, where the VM mounts fresh tmpfs file systems.
+readonly VM_BUILD=/ctwatch/build VM_SRC=/ctwatch/src
 readonly COLLECTD_PLUGINS=(logfile write_prometheus)
 
 BUILD=""
@@ -50,13 +63,9 @@ OUT=""
 FAILED=0
 APT_READY=0
 
-log() { printf 'kernels: %s\n' "$*" >&2; }
-die() { log "FAIL: $*"; exit 1; }
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then die "cannot run ($*) but CTWATCH_REQUIRE_KERNEL=1"; fi
-  log "SKIP: $*"
-  exit 77
-}
+# log/die/skip (exit 77; a failure under CTWATCH_REQUIRE_KERNEL=1).
+# shellcheck source=tests/stack/lib.sh
+source "$SRC/tests/stack/lib.sh"
 
 parse_args() {
   while (($#)); do
@@ -68,7 +77,7 @@ parse_args() {
     shift
   done
   [[ -n $BUILD ]] || die "usage: run.sh BUILD_DIR [-u]"
-  OUT=$BUILD/kernels
+  OUT=$BUILD/kernels${CTWATCH_KERNELS_OUT_SUFFIX:-}
 }
 
 check_prerequisites() {
@@ -83,7 +92,7 @@ check_prerequisites() {
   for p in "${PROGRAMS[@]}" /usr/lib/collectd/write_prometheus.so; do
     [[ -e $p ]] || skip "$p missing (scripts/install-deps.sh)"
   done
-  for p in cli/ctwatch plugin/ctwatch.so tools/ctwatch-fill/ctwatch-fill tests/integration/kernel_monitor; do
+  for p in cli/ctwatch plugin/ctwatch.so tools/ctwatch-fill/ctwatch-fill "${KERNEL_TESTS[@]}"; do
     [[ -x $BUILD/$p ]] || die "$BUILD/$p missing: build first"
   done
 }
@@ -195,13 +204,13 @@ modules_cpio() {
 # --------------------------------------------------------- userspace ------
 
 STAGE=""
-# install_file PATH: PATH (followed) at the same place under STAGE, and for
-# an ELF file its libraries (ldd), the same way.
+# install_file PATH [DEST]: PATH (followed) at DEST (default: the same
+# place) under STAGE, and for an ELF file its libraries (ldd), at their place.
 install_file() {
-  local p=$1 lib
-  [[ -e $STAGE$p ]] && return 0
-  mkdir -p "$STAGE$(dirname "$p")"
-  cp -L "$p" "$STAGE$p"
+  local p=$1 dest=${2:-$1} lib
+  [[ -e $STAGE$dest ]] && return 0
+  mkdir -p "$STAGE$(dirname "$dest")"
+  cp -L "$p" "$STAGE$dest"
   if ldd "$p" >/dev/null 2>&1; then
     for lib in $(ldd "$p" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
       install_file "$lib"
@@ -236,17 +245,16 @@ userspace_cpio() {
   install_python
   for p in "${COLLECTD_PLUGINS[@]}"; do install_file "/usr/lib/collectd/$p.so"; done
   install_file /usr/share/collectd/types.db
-  for p in cli/ctwatch plugin/ctwatch.so tools/ctwatch-fill/ctwatch-fill tests/integration/kernel_monitor \
-    tests/integration/kernel_drop tests/integration/kernel_peers tests/cli/kernel_cli; do
-    install_file "$BUILD/$p"
+  for p in cli/ctwatch plugin/ctwatch.so tools/ctwatch-fill/ctwatch-fill "${KERNEL_TESTS[@]}"; do
+    install_file "$BUILD/$p" "$VM_BUILD/$p"
   done
-  for p in tests/kernels/check.py tests/kernels/collectd_check.sh tests/stack/common.sh; do
-    install_file "$SRC/$p"
+  # docs/: the metric contract (docs/metrics.md, read by tests/contract.py).
+  for p in tests/kernels/check.py tests/kernels/collectd_check.sh tests/stack/lib.sh tests/contract.py README.md \
+    $(cd "$SRC" && ls docs/*.md); do
+    install_file "$SRC/$p" "$VM_SRC/$p"
   done
-  install_file "$SRC/tests/contract.py"
-  install_file "$SRC/README.md"   # the metric contract (tests/contract.py reads its table)
   cp "$HERE/suite.sh" "$STAGE/ctwatch-suite.sh"
-  sed -e "s|@BUILD@|$BUILD|" -e "s|@SOURCE@|$SRC|" "$HERE/init.sh" >"$STAGE/init"
+  sed -e "s|@BUILD@|$VM_BUILD|" -e "s|@SOURCE@|$VM_SRC|" "$HERE/init.sh" >"$STAGE/init"
   chmod 755 "$STAGE/init"
   # Debian's static busybox prefers its own applets to PATH (its `ip` has
   # no netns): dash is /bin/sh, busybox only for the commands not copied.
@@ -309,7 +317,9 @@ run_host() {
     log "host: nf_conntrack is not loaded here: its kernel is not tested"
     return 0
   fi
-  sh "$HERE/suite.sh" "$BUILD" "$SRC" >"$OUT/host.log" 2>&1 || true
+  local args=()
+  [[ ${CTWATCH_HOST_KERNEL_TESTS:-1} == 1 ]] || args=(--no-kernel-tests)
+  sh "$HERE/suite.sh" "$BUILD" "$SRC" "${args[@]}" >"$OUT/host.log" 2>&1 || true
   report host "$OUT/host.log" || FAILED=1
   log "host: $((SECONDS - start)) s"
 }
@@ -332,9 +342,16 @@ render_doc() {
 ctwatch is tested on the kernels of Debian 11, 12 and 13: the newest
 \`linux-image-*-amd64-unsigned\` of each suite, booted under qemu (TCG,
 $VM_CPUS vCPUs, $((VM_MEM_MIB / 1024)) GiB RAM, no network device) with the
-kernel integration tests, the \`ctwatch\` command and real collectd inside
-(\`tests/kernels/\`), and on the build machine's own kernel. Values below
-were read right after the conntrack modules were loaded, before any test.
+kernel tests, the \`ctwatch\` command and real collectd inside
+(\`tests/kernels/\`), and on the build machine's own kernel. Every kernel
+test runs on every kernel:
+$(printf -- '- `%s`\n' "${KERNEL_TESTS[@]##*/}")
+- the checks that ctnetlink and \`/proc\` name the same counters, and the
+  ones this page lists;
+- the collectd contract check (real collectd, write_prometheus).
+
+Values below were read right after the conntrack modules were loaded,
+before any test.
 
 | kernel | Debian | counters (ctnetlink = /proc) | absent (never dispatched) | default buckets | default max | max / buckets |
 |---|---|---|---|---:|---:|---:|
@@ -385,7 +402,7 @@ main() {
   mkdir -p "$OUT" "$CACHE"
   rm -f "$OUT"/*.obs
   local k start=$SECONDS
-  userspace_cpio
+  [[ ${CTWATCH_KERNELS:-5.10 6.1 6.12 host} == host ]] || userspace_cpio
   for k in ${CTWATCH_KERNELS:-5.10 6.1 6.12 host}; do
     if [[ $k == host ]]; then run_host; else run_vm "$k"; fi
   done

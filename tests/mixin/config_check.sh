@@ -12,8 +12,8 @@
 #
 # Exit status: 0 good, 1 a check failed, 77 jsonnet/promtool missing.
 set -euo pipefail
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 cd "$(dirname "$0")/../.."
 require_tools jsonnet:jsonnet promtool:prometheus python3:python3
 

@@ -9,8 +9,8 @@
 # Exit status: 0 good, 1 a difference (run mixin/render.sh and commit), 77
 # jsonnet or promtool missing (1 with CTWATCH_REQUIRE_KERNEL=1).
 set -euo pipefail
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 cd "$(dirname "$0")/../.."
 require_tools jsonnet:jsonnet jsonnetfmt:jsonnet promtool:prometheus python3:python3
 

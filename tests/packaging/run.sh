@@ -5,9 +5,15 @@
 # and checks, on this machine:
 #   - packaging/ctwatch.conf lists exactly the options the plugin parses;
 #   - the .deb's layout, conffile and the absence of maintainer scripts;
+#   - installed documentation that works: every relative link in the
+#     installed Markdown, and every path into /usr/share/ctwatch or
+#     /usr/share/doc/collectd-ctwatch named by an installed file (man pages,
+#     conffile, rules, dashboards), resolves (doc_links.py); the man pages
+#     format without warnings and `man -w` finds them;
 #   - `cmake --install` (cmake/Install.cmake) gives the same layout under
 #     another prefix, with the Include path of ctwatch.conf following it;
-#   - collectd -T on the stock config: exit 0, and exit 1 naming the key and
+#   - collectd -T on the stock config: exit 0; with ctwatch.conf's block
+#     uncommented: exit 0 and no warning from ctwatch; exit 1 naming the key and
 #     value of a typo in ctwatch.conf (`collectd -t` is only reported: on
 #     Debian 12 it reads no config, collectd #3216);
 #   - collectd itself started with the stock config (plus a
@@ -28,7 +34,8 @@
 # in place for its duration (an existing one is set aside and put back).
 #
 # Usage: tests/packaging/run.sh [-k]     -k: keep the work directory
-# Environment: CTWATCH_DEB=path.deb  test this .deb instead of building one.
+# Environment: CTWATCH_DEB=path.deb  test this .deb instead of building one;
+#              CTWATCH_DEB_DIR=DIR    the collectd-ctwatch .deb in DIR (ctest's packaging_build).
 # Exit status: 0 pass, 1 fail, 77 skip (not root, not Debian, no nf_conntrack,
 # collectd-ctwatch already installed, ...). With CTWATCH_REQUIRE_KERNEL=1 a
 # skip is a failure.
@@ -44,8 +51,6 @@ APT=(apt-get -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold
 
 KEEP=0
 WORK=""
-FAILURES=0
-PASSES=0
 COLLECTD_PID=""
 TEST_SNIPPET=""
 POLICY_SAVED=""
@@ -54,19 +59,10 @@ RRD_EXISTED=1
 START=$(date +%s)
 declare -A PIDS_BEFORE=()
 
-log() { printf '%s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { printf 'ok:   %s\n' "$*"; PASSES=$((PASSES + 1)); }
+# log/pass/fail/die/skip, FAILURES, PASSES.
+# shellcheck source=tests/stack/lib.sh
+source "$SRC/tests/stack/lib.sh"
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-die() { printf 'FAIL: %s\n' "$*" >&2; FAILURES=$((FAILURES + 1)); exit 1; }
-skip() {
-  if [[ ${CTWATCH_REQUIRE_KERNEL:-0} == 1 ]]; then
-    printf 'FAIL: %s (CTWATCH_REQUIRE_KERNEL=1 forbids skipping)\n' "$*" >&2
-    exit 1
-  fi
-  printf 'SKIP: %s\n' "$*"
-  exit 77
-}
 
 # --- machine state -----------------------------------------------------------
 
@@ -151,6 +147,11 @@ deny_service_starts() {
 }
 
 build_debs() {
+  if [[ -z ${CTWATCH_DEB:-} && -n ${CTWATCH_DEB_DIR:-} ]]; then
+    # ctest's packaging_build fixture built both packages once for every packaging test.
+    CTWATCH_DEB=$(ls "$CTWATCH_DEB_DIR"/collectd-ctwatch_*.deb 2>/dev/null | grep -v dbgsym | head -n 1) ||
+      die "CTWATCH_DEB_DIR=$CTWATCH_DEB_DIR: no collectd-ctwatch .deb"
+  fi
   if [[ -n ${CTWATCH_DEB:-} ]]; then
     DEB1=$(readlink -f "$CTWATCH_DEB")
     [[ -f $DEB1 ]] || die "CTWATCH_DEB=$CTWATCH_DEB: no such file"
@@ -188,8 +189,15 @@ check_deb_contents() {
   dpkg-deb -c "$DEB1" | awk '{print $6}' | sed 's|^\./|/|' > "$list"
   local f
   for f in /usr/lib/collectd/ctwatch.so "$CONF" /usr/share/ctwatch/load-plugin.conf \
-           /usr/share/doc/collectd-ctwatch/README.md /usr/share/doc/collectd-ctwatch/copyright; do
+           /usr/share/doc/collectd-ctwatch/README.md /usr/share/doc/collectd-ctwatch/copyright \
+           /usr/bin/ctwatch /usr/share/man/man1/ctwatch.1.gz /usr/share/man/man5/collectd-ctwatch.5.gz \
+           /usr/share/doc/collectd-ctwatch/metrics.md /usr/share/doc/collectd-ctwatch/packaging.md \
+           /usr/share/ctwatch/mixin/mixin.libsonnet /usr/share/ctwatch/mixin/render.sh; do
     check "deb ships $f" grep -qx "$f" "$list"
+  done
+  for f in "$SRC"/docs/*.md; do
+    [[ -e $f ]] && check "deb ships doc/collectd-ctwatch/$(basename "$f")" \
+      grep -qx "/usr/share/doc/collectd-ctwatch/$(basename "$f")" "$list"
   done
   for f in "$SRC"/rules/prometheus/*.yml; do
     [[ -e $f ]] && check "deb ships prometheus/$(basename "$f")" \
@@ -207,6 +215,20 @@ check_deb_contents() {
     [[ -e $f ]] && check "deb ships runbooks/$(basename "$f")" \
       grep -qx "/usr/share/doc/collectd-ctwatch/runbooks/$(basename "$f")" "$list"
   done
+  # packaging/README.md's "What goes where" names every file (a row's path,
+  # its .gz, or a directory row ending in /).
+  local rows unlisted=()
+  rows=$(sed -n '/^## What goes where/,/^## /s/^| `\(\/[^`]*\)`.*/\1/p' "$SRC/packaging/README.md")
+  while read -r f; do
+    [[ $f == /usr/share/lintian/* ]] && continue
+    local r hit=0
+    for r in $rows; do
+      if [[ $f == "$r" || $f == "$r.gz" || ($r == */ && $f == "$r"*) ]]; then hit=1; break; fi
+    done
+    ((hit)) || unlisted+=("$f")
+  done < <(dpkg-deb -c "$DEB1" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|')
+  check "packaging/README.md \"What goes where\" names every installed file${unlisted:+ (missing: ${unlisted[*]})}" \
+    test ${#unlisted[@]} -eq 0
   check "no test tools, bench or headers in the deb" \
     bash -c "! grep -E 'ctwatch-fill|ctwatch-bench|capture_netlink|unit_|kernel_|/include/|\.a$' '$list'"
   check "conffiles is exactly $CONF" \
@@ -255,6 +277,9 @@ check_cmake_install() {
       "$stage$prefix/etc/collectd/collectd.conf.d/ctwatch.conf"
   check "cmake --install: install_manifest.txt lists the conf snippet" \
     grep -q "collectd.conf.d/ctwatch.conf$" "$b/install_manifest.txt"
+  check "cmake --install --prefix $prefix: every relative link in the installed docs resolves" \
+    python3 "$SRC/tests/packaging/doc_links.py" --installed --root "$stage" --relative-only \
+      $(cd "$stage" && find . -type f | sed 's|^\.||')
 }
 
 ensure_collectd() {
@@ -303,6 +328,33 @@ check_installed_layout() {
   check "dpkg knows $CONF as a conffile of collectd-ctwatch" \
     bash -c "dpkg-query -W -f='\${Conffiles}' collectd-ctwatch | grep -q '^ $CONF '"
   check "collectd-ctwatch is 'install ok installed'" installed collectd-ctwatch
+  # Installed docs that work: every link of every installed file.
+  if python3 "$SRC/tests/packaging/doc_links.py" --installed $(dpkg -L collectd-ctwatch) > "$WORK/doc-links.txt" 2>&1; then
+    pass "installed docs: $(tail -n 1 "$WORK/doc-links.txt")"
+  else
+    cat "$WORK/doc-links.txt" >&2
+    fail "installed docs: dangling links (above)"
+  fi
+  # The shipped mixin renders exactly the shipped rules and dashboards.
+  if command -v jsonnet >/dev/null; then
+    local r=$WORK/mixin-render
+    if /usr/share/ctwatch/mixin/render.sh -o "$r" > "$WORK/mixin-render.log" 2>&1 &&
+       cmp -s "$r/rules/prometheus/ctwatch.rules.yml" /usr/share/ctwatch/prometheus/ctwatch.rules.yml &&
+       cmp -s "$r/dashboards/ctwatch-host.json" /usr/share/ctwatch/grafana/ctwatch-host.json; then
+      pass "installed mixin: /usr/share/ctwatch/mixin/render.sh -o DIR renders the installed rules and dashboards"
+    else
+      cat "$WORK/mixin-render.log" >&2
+      fail "installed mixin: render.sh fails or renders other rules/dashboards than those installed"
+    fi
+  fi
+  local page out
+  for page in ctwatch collectd-ctwatch; do
+    check "man -w $page finds the installed page" bash -c "man -w $page | grep -q '^/usr/share/man/'"
+  done
+  for page in /usr/share/man/man1/ctwatch.1.gz /usr/share/man/man5/collectd-ctwatch.5.gz; do
+    out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+    check "man --warnings -l $page: no warnings${out:+ ($out)}" test -z "$out"
+  done
 }
 
 # Starts collectd in the foreground with /etc/collectd/collectd.conf (plus the
@@ -389,6 +441,36 @@ check_config_test() {
     log "note: collectd -t catches the typo (a collectd with -t fixed)"
   fi
   cp -p "$WORK/ctwatch.conf.orig" "$CONF"
+
+  # The conffile says: uncomment the block and it runs. Exactly that (one
+  # "#" off each line of <Plugin ctwatch>): collectd -T exits 0 and ctwatch
+  # logs no warning or error (the examples needing user data stay commented).
+  sed -i '/^#<Plugin ctwatch>/,/^#<\/Plugin>/s/^#//' "$CONF"
+  TEST_SNIPPET=$CONF_D/00-ctwatch-packaging-test.conf
+  printf '# Temporary, written by tests/packaging/run.sh; removed when it ends.\nLoadPlugin logfile\n<Plugin logfile>\n\tLogLevel info\n\tPrintSeverity true\n\tFile "%s"\n</Plugin>\n' \
+    "$WORK/uncommented-collectd.log" > "$TEST_SNIPPET"
+  rc=0
+  timeout 60 "${T[@]}" > "$WORK/uncommented-collectd.err" 2>&1 || rc=$?
+  if ((rc == 0)) && grep -q '^<Plugin ctwatch>' "$CONF" &&
+     ! grep -E '\[(warning|error)\] ctwatch' "$WORK/uncommented-collectd.log" "$WORK/uncommented-collectd.err"; then
+    pass "ctwatch.conf with its block uncommented: collectd -T exits 0, no ctwatch warning"
+  else
+    fail "ctwatch.conf with its block uncommented: collectd -T exits $rc or ctwatch warns"
+    cat "$WORK/uncommented-collectd.err" "$WORK/uncommented-collectd.log" 2>/dev/null | tail -n 20 >&2
+  fi
+  rm -f "$TEST_SNIPPET"; TEST_SNIPPET=""
+  cp -p "$WORK/ctwatch.conf.orig" "$CONF"
+
+  # The threshold snippet's header: the Include line it gives, in a file of
+  # collectd.conf.d, is a configuration collectd -T accepts.
+  local inc
+  inc=$(sed -n 's/^#[[:space:]]*\(Include "[^"]*ctwatch-thresholds.conf"\)$/\1/p' \
+          /usr/share/ctwatch/collectd/ctwatch-thresholds.conf | head -1)
+  TEST_SNIPPET=$CONF_D/zz-ctwatch-packaging-test.conf
+  printf '# Temporary, written by tests/packaging/run.sh; removed when it ends.\n%s\n' "$inc" > "$TEST_SNIPPET"
+  check "the threshold snippet's header Include (${inc:-none found}) works: collectd -T exits 0" \
+    bash -c "[[ -n '$inc' ]] && timeout 60 ${T[*]} > '$WORK/thresholds-collectd.err' 2>&1"
+  rm -f "$TEST_SNIPPET"; TEST_SNIPPET=""
 }
 
 # Removed, not purged: the conffile (with the operator's <Plugin ctwatch>

@@ -44,7 +44,7 @@ stack_require_cmds curl:curl python3:python3 ss:iproute2
 stack_require_collectd
 stack_require_alertmanager
 for p in threshold load; do
-  [[ -f $STACK_COLLECTD_LIBDIR/$p.so ]] || stack_skip "collectd's $p plugin is missing ($STACK_COLLECTD_LIBDIR/$p.so)"
+  [[ -f $COLLECTD_LIBDIR/$p.so ]] || stack_skip "collectd's $p plugin is missing ($COLLECTD_LIBDIR/$p.so)"
 done
 stack_init
 FAILS=0
@@ -54,7 +54,7 @@ good() { printf 'ok:   %s\n' "$*"; }
 AM_PORT=$(stack_free_port)
 AM_URL=http://127.0.0.1:$AM_PORT
 mkdir -p "$STACK_DIR/plugins"
-cp -f "$STACK_COLLECTD_LIBDIR/threshold.so" "$STACK_COLLECTD_LIBDIR/load.so" "$STACK_DIR/plugins/"
+cp -f "$COLLECTD_LIBDIR/threshold.so" "$COLLECTD_LIBDIR/load.so" "$STACK_DIR/plugins/"
 STACK_COLLECTD_EXTRA_CONF="LoadPlugin load
 LoadPlugin threshold
 <Plugin threshold>

@@ -69,32 +69,15 @@ stack_require_alertmanager
 stack_init
 
 # ------------------------------------------------------- nf_conntrack_max --
-# With tests/stack/lib.sh's stack_sysctl_set (the machine-wide lock, restore
-# on every exit path) when it has one; else the same by hand.
-ORIG_MAX=""
-restore_max() {
-  if declare -F stack_sysctl_restore >/dev/null; then stack_sysctl_restore; return; fi
-  [[ -n $ORIG_MAX ]] || return 0
-  printf '%s\n' "$ORIG_MAX" >"$SYSCTL_MAX" ||
-    { printf 'FAIL: could not restore %s to %s: restore it by hand!\n' "$SYSCTL_MAX" "$ORIG_MAX" >&2; return 1; }
-  stack_log "restored nf_conntrack_max to $ORIG_MAX"
-  ORIG_MAX=""
-}
+# Under the machine-wide lock (tests/stack/lib.sh: taken before the current
+# value is read; stack_cleanup restores it on every exit path).
 lower_max() {
-  [[ -w $SYSCTL_MAX ]] || stack_skip "$SYSCTL_MAX is not writable"
   local cur host
-  if declare -F stack_global_lock >/dev/null; then stack_global_lock; fi
+  stack_global_lock
   cur=$(<"$SYSCTL_MAX") host=$(<"$SYSCTL_COUNT")
-  ((cur >= 16384)) || stack_skip "nf_conntrack_max is $cur: lowered by another test? (run under flock /run/ctwatch-global.lock)"
+  ((cur >= 16384)) || stack_skip "nf_conntrack_max is $cur: lowered by something that does not take $CTWATCH_GLOBAL_LOCK"
   ((host * 3 <= LIMIT)) || stack_skip "the root namespace holds $host entries: lowering nf_conntrack_max to $LIMIT could make it drop"
-  if declare -F stack_sysctl_set >/dev/null; then
-    stack_sysctl_set "$SYSCTL_MAX" "$LIMIT"
-    return
-  fi
-  ORIG_MAX=$cur
-  stack_on_cleanup restore_max
-  printf '%s\n' "$LIMIT" >"$SYSCTL_MAX" || stack_die "cannot write $SYSCTL_MAX"
-  stack_log "nf_conntrack_max $cur -> $LIMIT (root namespace: $host entries)"
+  stack_sysctl_set "$SYSCTL_MAX" "$LIMIT"
 }
 
 # ------------------------------------------------------------------ stack --
@@ -189,7 +172,7 @@ if grep -E 'Alertmanager .* failed|page notification failed|Alertmanager bridge:
   printf 'FAIL: the bridge reported trouble (above)\n' >&2
   rc=1
 fi
-restore_max || rc=1
+stack_sysctl_restore || rc=1
 ((rc == 0)) || { printf 'FAIL: push e2e (%d s)\n' "$((SECONDS - START))" >&2; exit 1; }
 printf 'PASS: push e2e: every ramp paged before its first drop, one notification per incident (%d s)\n' \
   "$((SECONDS - START))"

@@ -25,17 +25,12 @@ EXAMPLE=${1:-$REPO/rules/alertmanager/alertmanager.example.yml}
 RULES=${2:-$REPO/rules/prometheus/ctwatch.rules.yml}
 
 # skip (exit 77; a failure under CTWATCH_REQUIRE_KERNEL=1) and friends.
-# shellcheck source=../stack/common.sh
-. "$REPO/tests/stack/common.sh"
-command -v amtool >/dev/null || skip "amtool is not installed (Debian: prometheus-alertmanager)"
-command -v python3 >/dev/null || skip "python3 is not installed"
-[[ -f $EXAMPLE && -f $RULES ]] || { printf 'FAIL: %s or %s does not exist\n' "$EXAMPLE" "$RULES" >&2; exit 1; }
+# shellcheck source=../stack/lib.sh
+. "$REPO/tests/stack/lib.sh"
+require_tools amtool:prometheus-alertmanager python3:python3
+[[ -f $EXAMPLE && -f $RULES ]] || die "$EXAMPLE or $RULES does not exist"
 
-failures=0
-fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
-ok() { printf 'ok:   %s\n' "$*"; }
-
-if out=$(amtool check-config "$EXAMPLE" 2>&1); then ok "amtool check-config $(basename "$EXAMPLE")"
+if out=$(amtool check-config "$EXAMPLE" 2>&1); then pass "amtool check-config $(basename "$EXAMPLE")"
 else printf '%s\n' "$out" >&2; fail "amtool check-config rejects $EXAMPLE"; fi
 
 # "alertname severity" for every alerting rule (text scan: the rule file
@@ -49,7 +44,7 @@ mapfile -t alerts < <(awk '
 route() {  # expected-receiver label=value...
   local want=$1; shift
   if amtool config routes test --config.file="$EXAMPLE" --verify.receivers="$want" "$@" >/dev/null 2>&1; then
-    ok "$* -> $want"
+    pass "$* -> $want"
   else
     fail "$* -> $(amtool config routes test --config.file="$EXAMPLE" "$@" 2>/dev/null), expected $want"
   fi
@@ -72,17 +67,17 @@ mapfile -t mentioned < <(sed -n '/^inhibit_rules:/,/^[a-z_]*:/p' "$EXAMPLE" | gr
   grep -oE 'alertname *=~? *"[^"]*"' | sed -E 's/.*"([^"]*)"/\1/' | tr '|' '\n' | sort -u)
 ((${#mentioned[@]} > 0)) || fail "no alert names found in the inhibit_rules of $EXAMPLE"
 for n in "${mentioned[@]}"; do
-  if [[ $known == *" $n "* ]]; then ok "inhibit_rules: $n exists"; else fail "inhibit_rules mention $n, which $RULES does not define"; fi
+  if [[ $known == *" $n "* ]]; then pass "inhibit_rules: $n exists"; else fail "inhibit_rules mention $n, which $RULES does not define"; fi
 done
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 if python3 "$HERE/make_test_alertmanager.py" "$EXAMPLE" --webhook http://127.0.0.1:9 >"$tmp" &&
   amtool check-config "$tmp" >/dev/null 2>&1; then
-  ok "the replay's generated test config is valid"
+  pass "the replay's generated test config is valid"
 else
   fail "make_test_alertmanager.py output is not a valid Alertmanager config"
 fi
 
-if ((failures)); then printf '%d check(s) failed\n' "$failures" >&2; exit 1; fi
+if ((FAILURES)); then printf "%d check(s) failed\n" "$FAILURES" >&2; exit 1; fi
 printf 'PASS: alertmanager example (%d alerts routed)\n' "${#alerts[@]}"

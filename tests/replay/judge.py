@@ -15,7 +15,10 @@ after T0, then checks:
   2. ... while the kernel's drop counter was still 0 (last ctmon sample
      before the arrival) and Prometheus's collectd_ctwatch_errors_total
      {type="drop"} at that instant was 0 too;
-  3. the kernel did drop later (the table really filled);
+  3. the kernel did drop later (the table really filled), and, with
+     --lead SECONDS --lead-tolerance -LOW,+HIGH, the page came between
+     SECONDS-LOW and SECONDS+HIGH before the first drop (the lead the
+     README promises, not only "before");
   4. ConntrackPacketsDropped (type=drop, severity=critical) arrived at
      `pager` after the first drop, within --max-drop-latency seconds;
   5. TIME_WAIT >= 50 % of the entries once the table was full, in
@@ -252,6 +255,10 @@ def main():
                    help="address:port of the chatty client's server: the NOTICE must name it")
     p.add_argument("--timeline")
     p.add_argument("--header", default="", help="extra lines for the timeline (newline separated)")
+    p.add_argument("--lead", type=float,
+                   help="the promised lead of the page before the first drop, seconds (README)")
+    p.add_argument("--lead-tolerance", default="-20,+30",
+                   help="LOW,HIGH: the lead must be within [lead+LOW, lead+HIGH] (default -20,+30)")
     p.add_argument("--recap", action="store_true",
                    help="no waiting and no check lines: only print the timeline of what happened (demo)")
     a = p.parse_args()
@@ -389,6 +396,14 @@ def main():
         ok(f"first kernel drop at +{rel(t_drop):.1f} s (entries {sdrop['count']}/{sdrop['max']})")
     if page and sdrop and t_page >= t_drop:
         fail(f"the page (+{rel(t_page):.1f} s) did not come before the first drop (+{rel(t_drop):.1f} s)")
+    elif page and sdrop and a.lead is not None:
+        low, high = (float(x) for x in a.lead_tolerance.split(","))
+        lead = t_drop - t_page
+        want = f"the promised {a.lead:.0f} s ({low:+.0f}/{high:+.0f} s: {a.lead + low:.0f}..{a.lead + high:.0f} s)"
+        if a.lead + low <= lead <= a.lead + high:
+            ok(f"the page came {lead:.1f} s before the first drop: within {want}")
+        else:
+            fail(f"the page came {lead:.1f} s before the first drop: outside {want}")
 
     # 4. the Dropped page
     t_dropped = dropped["received"] if dropped else None

@@ -20,7 +20,7 @@
 #   tests/rules/production.sh SIM_BINARY [-u]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../stack/common.sh"
+. "$here/../stack/lib.sh"
 sim=${1:?usage: production.sh SIM_BINARY [-u]}
 update=0
 [[ ${2:-} == -u ]] && update=1

@@ -10,8 +10,8 @@
 # On Debian promtool comes with the `prometheus` package.
 set -euo pipefail
 # skip, require_tools: the skip convention shared by the test scripts.
-# shellcheck source=tests/stack/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 
 cd "$(dirname "$0")/../.."
 

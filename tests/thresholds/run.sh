@@ -35,9 +35,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
-# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stop_pid, ...
-# shellcheck source=tests/stack/common.sh
-source "$HERE/../stack/common.sh"
+# log/pass/fail/die/skip, FAILURES, COLLECTD_LIBDIR, TYPES_DB, stack_sysctl_set, ...
+# shellcheck source=tests/stack/lib.sh
+source "$HERE/../stack/lib.sh"
 readonly SNIPPET=${CTWATCH_THRESHOLDS:-$HERE/../../rules/collectd/ctwatch-thresholds.conf}
 readonly NS=ctwatch-thr-$$
 readonly NS_PATH=/var/run/netns/$NS
@@ -66,16 +66,13 @@ readonly STARTUP_MAX=15
 # nf_conntrack_max below this at the start is taken for another test's
 # lowered value (the kernel default is in the tens of thousands at least).
 readonly LOWERED_BY_OTHERS_BELOW=16384
-readonly INTERFERENCE_WAIT=20         # seconds to wait for such a value to go back
 
 PLUGIN_SO=""
 FILL_TOOL=""
 KEEP=0
 WORK=""
 NS_CREATED=0
-COLLECTD_PID=""
 SENDER_PID=""
-ORIG_MAX=""                           # set once we are about to lower it
 LIMIT=""                              # our lowered nf_conntrack_max
 T0=""                                 # epoch seconds (float) of the script start
 CURSOR=0                              # notifications consumed so far
@@ -86,24 +83,8 @@ now() { date +%s.%N; }
 # Seconds since T0 (or since $2), with one decimal.
 elapsed() { awk -v a="$1" -v b="${2:-$T0}" 'BEGIN { printf "%.1f", a - b }'; }
 
-usage() {
-  printf 'usage: %s PLUGIN_SO FILL_TOOL [-k]\n' "$(basename "$0")" >&2
-  exit 1
-}
-
 parse_args() {
-  while (($#)); do
-    case $1 in
-      -k) KEEP=1 ;;
-      -h|--help) usage ;;
-      -*) printf 'unknown option %s\n' "$1" >&2; usage ;;
-      *) if [[ -z $PLUGIN_SO ]]; then PLUGIN_SO=$1
-         elif [[ -z $FILL_TOOL ]]; then FILL_TOOL=$1
-         else usage; fi ;;
-    esac
-    shift
-  done
-  [[ -n $PLUGIN_SO && -n $FILL_TOOL ]] || usage
+  stack_args "PLUGIN_SO FILL_TOOL" "$@"
   # Missing build outputs are a build problem, not a reason to skip.
   [[ -f $PLUGIN_SO ]] || die "plugin $PLUGIN_SO does not exist (build the ctwatch target first)"
   [[ -f $FILL_TOOL && -x $FILL_TOOL ]] || die "$FILL_TOOL is not an executable file (build the ctwatch-fill target first)"
@@ -121,31 +102,13 @@ check_prerequisites() {
 
 # ---------------------------------------------------------------- cleanup --
 
-# Puts nf_conntrack_max back. Idempotent: called as soon as the test no
-# longer needs the lowered value, and again from the EXIT trap.
-restore_max() {
-  [[ -n $ORIG_MAX ]] || return 0
-  local cur
-  cur=$(cat "$SYSCTL_MAX" 2>/dev/null || true)
-  if [[ -n $LIMIT && $cur != "$LIMIT" && $cur != "$ORIG_MAX" ]]; then
-    log "note: nf_conntrack_max was $cur, not our $LIMIT: someone else changed it meanwhile" >&2
-  fi
-  if ! printf '%s\n' "$ORIG_MAX" >"$SYSCTL_MAX"; then
-    printf 'FAIL: could not restore %s to %s (it is %s): restore it by hand!\n' \
-      "$SYSCTL_MAX" "$ORIG_MAX" "$(cat "$SYSCTL_MAX")" >&2
-    return 1
-  fi
-  log "restored nf_conntrack_max to $ORIG_MAX (lowered for $(elapsed "$(now)" "$T_LOWERED") s)"
-  ORIG_MAX=""
-}
-
 cleanup() {
   local rc=$?
   set +e
   trap - EXIT INT TERM HUP
-  restore_max || rc=1                  # first: the only global change
-  [[ -n $SENDER_PID ]] && stop_pid "$SENDER_PID" "udp sender"
-  [[ -n $COLLECTD_PID ]] && stop_pid "$COLLECTD_PID" collectd
+  stack_sysctl_restore || rc=1         # first: the only global change
+  stack_stop_all                       # collectd
+  [[ -n $SENDER_PID ]] && stack_stop_pid "$SENDER_PID" "udp sender"
   # Deleting the name is enough: nothing runs inside any more, so the
   # namespace goes, and with it its conntrack table and nft rules.
   ((NS_CREATED)) && ip netns del "$NS"
@@ -203,16 +166,9 @@ EOF
   } >"$WORK/collectd.conf"
 }
 
-start_collectd() {
-  : >"$WORK/collectd.log"
-  collectd -f -C "$WORK/collectd.conf" >"$WORK/collectd.stdout" 2>&1 &
-  COLLECTD_PID=$!
-}
-
 stop_collectd() {
   local rc=0
-  stop_pid "$COLLECTD_PID" collectd || rc=$?
-  COLLECTD_PID=""
+  stack_collectd_stop || rc=$?
   ((rc == 0)) || fail "collectd exited with status $rc on SIGTERM"
 }
 
@@ -286,7 +242,7 @@ await() {
       ok=0
       break
     fi
-    kill -0 "$COLLECTD_PID" 2>/dev/null || die "collectd died (step $step)"
+    kill -0 "$STACK_COLLECTD_PID" 2>/dev/null || die "collectd died (step $step)"
     sleep 0.2
   done
   ((ok))
@@ -350,17 +306,14 @@ start_sender() {
   SENDER_PID=$!   # ip netns exec execs bash: this is the loop itself
 }
 
-# Picks the lowered limit and waits out another test's lowered value.
+# Picks the lowered limit, under the global lock (taken here, before the
+# current value is read: another test may hold it lowered until then).
 choose_limit() {
-  local cur i
-  for ((i = 0; i <= INTERFERENCE_WAIT; i++)); do
-    cur=$(cat "$SYSCTL_MAX")
-    ((cur >= LOWERED_BY_OTHERS_BELOW)) && break
-    ((i == 0)) && log "nf_conntrack_max is $cur: apparently lowered by another test; waiting up to ${INTERFERENCE_WAIT} s"
-    sleep 1
-  done
+  local cur
+  stack_global_lock
+  cur=$(<"$SYSCTL_MAX")
   ((cur >= LOWERED_BY_OTHERS_BELOW)) ||
-    skip "nf_conntrack_max stayed at $cur (< $LOWERED_BY_OTHERS_BELOW) for ${INTERFERENCE_WAIT} s: not lowering it further"
+    skip "nf_conntrack_max is $cur (< $LOWERED_BY_OTHERS_BELOW): lowered by something that does not take $CTWATCH_GLOBAL_LOCK; not lowering it further"
   local host_count
   host_count=$(cat "$SYSCTL_COUNT")
   LIMIT=2000
@@ -369,13 +322,6 @@ choose_limit() {
   ((LIMIT < cur)) ||
     skip "the root namespace holds $host_count entries: a limit of $LIMIT would not lower nf_conntrack_max ($cur)"
   log "root namespace holds $host_count entries; lowering nf_conntrack_max $cur -> $LIMIT"
-  ORIG_MAX=$cur
-}
-
-lower_max() {
-  T_LOWERED=$(now)
-  printf '%s\n' "$LIMIT" >"$SYSCTL_MAX" || die "cannot write $SYSCTL_MAX"
-  [[ $(cat "$SYSCTL_MAX") == "$LIMIT" ]] || die "$SYSCTL_MAX did not take $LIMIT"
 }
 
 check_log() {
@@ -390,15 +336,14 @@ main() {
   parse_args "$@"
   check_prerequisites
   T0=$(now)
-  T_LOWERED=$T0
   WORK=$(mktemp -d /tmp/ctwatch-thr.XXXXXX)
   trap cleanup EXIT
-  trap 'exit 1' INT TERM HUP   # runs cleanup (and so restore_max) through the EXIT trap
+  trap 'exit 1' INT TERM HUP   # runs cleanup (and so the restore) through the EXIT trap
 
   setup_namespace
   prepare_plugin_dir "$WORK" "$PLUGIN_SO" logfile threshold
   write_config
-  start_collectd
+  stack_collectd_spawn "$WORK/collectd.conf" "$WORK/collectd.stdout"
 
   local okay_any="^OKAY ($NS_LABEL|$HOST_LABEL) (percent used|errors drop|errors insert_failed|duration time_to_full)\$"
   # 1. collectd 5.12 starts every value's threshold state as "unknown", so
@@ -414,7 +359,7 @@ main() {
 
   # The lowered window starts here.
   choose_limit
-  lower_max
+  stack_sysctl_set "$SYSCTL_MAX" "$LIMIT"
   local w f
   w=$(((LIMIT * 75 + 99) / 100))
   f=$(((LIMIT * 90 + 99) / 100))
@@ -452,7 +397,7 @@ main() {
   sleep "$(awk -v t="${t_failure:-0}" -v h="$HOLD" -v n="$(now)" 'BEGIN { d = t + h - n; if (d < 0) d = 0; printf "%.2f", d }')"
   await hold "$t_send" 0 0 "" &&
     pass "[hold] percent and drop stayed in FAILURE without a repeat for $HOLD s after the percent FAILURE (Persist false)"
-  stop_pid "$SENDER_PID" "udp sender" || true
+  stack_stop_pid "$SENDER_PID" "udp sender" || true
   SENDER_PID=""
   local drops1
   drops1=$(ns_drops)
@@ -465,7 +410,7 @@ main() {
   ip netns exec "$NS" conntrack -F >/dev/null 2>&1 || die "conntrack -F in $NS failed"
   local t_flush
   t_flush=$(now)
-  restore_max
+  stack_sysctl_restore || die "could not restore nf_conntrack_max"
   #    time_to_full is absent until the trend has 5 samples after the flush
   #    (it starts again from the empty table), then +Inf: OKAY.
   await recovery "$t_flush" 0 "$RECOVERY_MAX" "" "OKAY thr percent used" "OKAY thr errors drop" \

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The metric contract (README "Metrics"), checked on to_metrics() and
+// The metric contract (docs/metrics.md), checked on to_metrics() and
 // against collectd's stock types.db: a value list with an unknown type is
 // dropped by collectd with only an INFO line, so a typo here would be silent.
 #include "boost_test.hpp"
@@ -43,7 +43,7 @@ std::set<std::string> keys(const std::vector<core::Metric>& ms) {
   return out;
 }
 
-// The contract: README.md's metric table, generated into this header by
+// The contract: docs/metrics.md's metric table, generated into this header by
 // tests/contract.py at build time (the e2e test and the dashboard lint read
 // the same table).
 using test::kContract;
