@@ -23,8 +23,7 @@ std::string explain(const core::Error& e, Stage stage, const std::string& netns_
   const bool perm = c == EPERM || c == EACCES;
   if (stage == Stage::Open && perm && !netns_path.empty())
     return msg + " (entering another network namespace needs root: CAP_SYS_ADMIN)";
-  if (c == EPROTONOSUPPORT)
-    return "conntrack is not available: this kernel has no nfnetlink (" + msg + ")";
+  if (c == EPROTONOSUPPORT) return "conntrack is not available: this kernel has no nfnetlink (" + msg + ")";
   if (stage == Stage::Open) return msg;
   if (perm)
     return "the kernel refused to show the conntrack table: " + errno_text(c) +

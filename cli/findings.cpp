@@ -11,21 +11,15 @@ namespace ctwatch::cli {
 using core::Counter;
 using core::Tunable;
 
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::Critical: return "critical";
-    case Severity::Warning: return "warning";
-    case Severity::Info: return "info";
-  }
-  return "info";
-}
-
 namespace {
 
-// The kernel default on a 64-bit machine with more than 4 GiB of RAM:
-// nf_conntrack_htable_size = 262144 and nf_conntrack_max = 1 x that
-// (nf_conntrack_init_start() in net/netfilter/nf_conntrack_core.c).
-constexpr std::uint64_t kDefaultMax = 262144;
+namespace alert = core::alert;
+
+// Ratios as the findings write them: 0.8 -> "80".
+std::string percent(double ratio) { return fmt("%g", ratio * 100); }
+
+// The fill gate, in percent: census findings are warnings from here on.
+bool at_gate(const std::optional<double>& fill_pct) { return fill_pct && *fill_pct >= core::kFastFillRatio * 100; }
 
 // What the rules judge from: the report, its drop causes and its sizing.
 struct Ctx {
@@ -74,8 +68,8 @@ std::optional<Judged> drop_cause(const Ctx& c) {
 std::optional<Judged> table_full(const Ctx& c) {
   const core::Snapshot& s = c.r.snapshot;
   const auto pct = fill_percent(s);
-  if (!pct || *pct < 80) return std::nullopt;
-  return Judged{*pct >= 95 ? Severity::Critical : Severity::Warning,
+  if (!pct || *pct < core::kPageFillRatio * 100) return std::nullopt;
+  return Judged{alert::kTableNearlyFull.severity,
                 "The table is " + fmt("%.1f", *pct) + " % full (" + num(*s.entries) + " of " + num(*s.max_entries) +
                     " entries). When it is full, a packet that needs a new entry is dropped: new connections fail "
                     "silently (kernel log: \"nf_conntrack: table full, dropping packet\")."};
@@ -102,7 +96,8 @@ std::optional<Judged> unreplied(const Ctx& c) {
     n += cs.unreplied[i];
     if (cs.unreplied[i]) per.emplace_back(cs.unreplied[i], std::string(core::l4_name(static_cast<core::L4>(i))));
   }
-  if (n == 0 || 4 * n < cs.entries) return std::nullopt;  // under 25 %
+  if (n == 0 || static_cast<double>(n) < core::kUnrepliedShareRatio * static_cast<double>(cs.entries))
+    return std::nullopt;
   std::stable_sort(per.begin(), per.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::string by;
   for (const auto& [k, name] : per) by += (by.empty() ? "" : ", ") + name + " " + num(k);
@@ -113,8 +108,7 @@ std::optional<Judged> unreplied(const Ctx& c) {
     if (!src.empty()) who = " Top unreplied source: " + src + "; top destination: " + dst + ".";
   }
   const double share = 100.0 * static_cast<double>(n) / static_cast<double>(cs.entries);
-  const auto pct = fill_percent(c.r.snapshot);
-  return Judged{pct && *pct >= 50 ? Severity::Warning : Severity::Info,
+  return Judged{at_gate(fill_percent(c.r.snapshot)) ? Severity::Warning : Severity::Info,
                 fmt("%.0f", share) + " % of the entries (" + num(n) + " of " + num(cs.entries) +
                     ") are unreplied: no packet came back (" + by + ")." + who +
                     " A SYN flood, a scan, or traffic to a dead backend or an unanswered UDP service? Unreplied "
@@ -125,7 +119,8 @@ std::optional<Judged> time_wait(const Ctx& c) {
   if (!c.r.census || c.r.census->entries == 0) return std::nullopt;
   const auto& cs = *c.r.census;
   const std::uint64_t tw = cs.tcp_states[core::kTcpTimeWait];
-  if (tw == 0 || 2 * tw < cs.entries) return std::nullopt;
+  if (tw == 0 || static_cast<double>(tw) < core::kTimeWaitShareRatio * static_cast<double>(cs.entries))
+    return std::nullopt;
   const double share = 100.0 * static_cast<double>(tw) / static_cast<double>(cs.entries);
   std::string who;
   if (cs.top_peers) {
@@ -134,8 +129,7 @@ std::optional<Judged> time_wait(const Ctx& c) {
     if (!src.empty()) who = " Top TIME_WAIT source: " + src + "; top destination: " + dst + ".";
   }
   const auto tw_timeout = c.r.snapshot.tunable(Tunable::TcpTimeoutTimeWait);
-  const auto pct = fill_percent(c.r.snapshot);
-  return Judged{pct && *pct >= 50 ? Severity::Warning : Severity::Info,
+  return Judged{at_gate(fill_percent(c.r.snapshot)) ? alert::kTimeWaitDominant.severity : Severity::Info,
                 fmt("%.0f", share) + " % of the entries (" + num(tw) + " of " + num(cs.entries) +
                     ") are TCP TIME_WAIT: connections closed in the last " +
                     (tw_timeout ? num(*tw_timeout) + " s" : std::string("nf_conntrack_tcp_timeout_time_wait")) + "." +
@@ -146,25 +140,27 @@ std::optional<Judged> time_wait(const Ctx& c) {
 
 std::optional<Judged> max_too_small(const Ctx& c) {
   if (!c.size || !c.size->max_too_small || c.r.plan_rate) return std::nullopt;
-  return Judged{Severity::Info, std::string(core::kMaxTooSmallSentence) + " Need " + num(c.size->need) +
-                                    " entries, x" + fmt("%g", c.size->headroom) + " = " + num(c.size->max) +
-                                    " recommended; nf_conntrack_max is " + num(*c.size->current_max) +
-                                    ". `ctwatch --sysctl` prints the settings."};
+  return Judged{alert::kMaxBelowRecommended.severity,
+                std::string(core::kMaxTooSmallSentence) + " Need " + num(c.size->need) + " entries, x" +
+                    fmt("%g", c.size->headroom) + " = " + num(c.size->max) + " recommended; nf_conntrack_max is " +
+                    num(*c.size->current_max) + ". `ctwatch --sysctl` prints the settings."};
 }
 
 std::optional<Judged> default_max(const Ctx& c) {
   const auto& m = c.r.snapshot.max_entries;
-  if (!m || *m != kDefaultMax) return std::nullopt;
-  return Judged{Severity::Info,
-                "nf_conntrack_max is 262144, the kernel's default for a 64-bit machine with more than 4 GiB of RAM: "
-                "is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from the expected connection "
-                "rate and the timeouts that keep entries (see Sizing; `ctwatch --rate N/s` plans without a table)."};
+  if (!m || *m != core::kKernelDefaultMax) return std::nullopt;
+  return Judged{
+      alert::kMaxNotTuned.severity,
+      "nf_conntrack_max is " + num(core::kKernelDefaultMax) +
+          ", the kernel's default for a 64-bit machine with more than 4 GiB of RAM: "
+          "is it sized for this host's peak? Set net.netfilter.nf_conntrack_max from the expected connection "
+          "rate and the timeouts that keep entries (see Sizing; `ctwatch --rate N/s` plans without a table)."};
 }
 
 std::optional<Judged> tcp_tw_reuse(const Ctx& c) {
   const auto reuse = c.r.snapshot.tunable(Tunable::TcpTwReuse);
   if (!reuse || *reuse != 1) return std::nullopt;
-  return Judged{Severity::Warning,
+  return Judged{alert::kTcpTwReuseEnabled.severity,
                 "net.ipv4.tcp_tw_reuse is 1: new outgoing connections may reuse the port of a socket still in "
                 "TIME_WAIT. That does not shrink the conntrack table (conntrack keeps its own TIME_WAIT entry); a SYN "
                 "on that entry makes conntrack kill and re-create it, and a stateful firewall on the path that still "
@@ -172,33 +168,65 @@ std::optional<Judged> tcp_tw_reuse(const Ctx& c) {
 }
 
 struct Rule {
-  FindingRule info;
+  std::string_view id;
+  std::string condition;
   std::optional<Judged> (*judge)(const Ctx&);
 };
 
+std::string_view alert_of(std::string_view finding) {
+  for (const auto& fa : core::kFindingAlerts)
+    if (fa.finding == finding) return fa.alert.name;
+  return {};
+}
+
+// "(critical, as ConntrackTableNearlyFull)"
+std::string as_alert(std::string_view finding) {
+  for (const auto& fa : core::kFindingAlerts)
+    if (fa.finding == finding)
+      return "(" + std::string(severity_name(fa.alert.severity)) + ", as " + std::string(fa.alert.name) + ")";
+  return "";
+}
+
+std::string_view cause_id(core::DropCause c) { return core::drop_cause_text(c).id; }
+
 // The findings table: one row per finding, in the order ties are listed.
 const std::vector<Rule>& rules() {
-  static const std::vector<Rule> kRules{
-      {{"table_full", "entries >= 80 % of nf_conntrack_max (critical >= 95 %)"}, table_full},
-      {{std::string_view(core::drop_cause_text(core::DropCause::TableFull).id),
-        "--interval: drop rose beyond the unresolved clashes (critical), or early_drop rose (warning)"},
-       drop_cause<core::DropCause::TableFull>},
-      {{std::string_view(core::drop_cause_text(core::DropCause::InsertClash).id),
-        "--interval: insert_failed rose beyond chaintoolong (warning; info on kernels without clash_resolve)"},
-       drop_cause<core::DropCause::InsertClash>},
-      {{std::string_view(core::drop_cause_text(core::DropCause::ChainTooLong).id),
-        "--interval: chaintoolong rose (kernel >= 5.15)"},
-       drop_cause<core::DropCause::ChainTooLong>},
-      {{std::string_view(core::drop_cause_text(core::DropCause::Invalid).id), "--interval: invalid rose (info)"},
-       drop_cause<core::DropCause::Invalid>},
-      {{"drops_in_the_past", "no --interval, drop or insert_failed > 0 (info)"}, drops_in_the_past},
-      {{"unreplied", "unreplied entries >= 25 % of the census (warning when >= 50 % full)"}, unreplied},
-      {{"time_wait", "TCP TIME_WAIT >= 50 % of the census (warning when >= 50 % full)"}, time_wait},
-      {{"max_too_small", "observed peak x 2 > nf_conntrack_max (info)"},
-       max_too_small},
-      {{"default_max", "nf_conntrack_max = 262144, the kernel default (info)"}, default_max},
-      {{"tcp_tw_reuse", "net.ipv4.tcp_tw_reuse = 1 (warning)"}, tcp_tw_reuse},
-  };
+  using core::DropCause;
+  static const std::vector<Rule> kRules = [] {
+    const std::string gate = percent(core::kFastFillRatio) + " % full";
+    return std::vector<Rule>{
+        {"table_full",
+         "entries >= " + percent(core::kPageFillRatio) + " % of nf_conntrack_max " + as_alert("table_full"),
+         table_full},
+        {cause_id(DropCause::TableFull),
+         "--interval: drop rose beyond the unresolved clashes (critical, as ConntrackPacketsDropped), or early_drop "
+         "rose (warning, as ConntrackEarlyDrops)",
+         drop_cause<DropCause::TableFull>},
+        {cause_id(DropCause::InsertClash),
+         "--interval: insert_failed rose beyond chaintoolong " + as_alert(cause_id(DropCause::InsertClash)) +
+             "; info on kernels without clash_resolve",
+         drop_cause<DropCause::InsertClash>},
+        {cause_id(DropCause::ChainTooLong),
+         "--interval: chaintoolong rose (kernel >= 5.15) " + as_alert(cause_id(DropCause::ChainTooLong)),
+         drop_cause<DropCause::ChainTooLong>},
+        {cause_id(DropCause::Invalid), "--interval: invalid rose (info)", drop_cause<DropCause::Invalid>},
+        {"drops_in_the_past", "no --interval, drop or insert_failed > 0 (info)", drops_in_the_past},
+        {"unreplied",
+         "unreplied entries >= " + percent(core::kUnrepliedShareRatio) +
+             " % of the census (info; warning when >= " + gate + ")",
+         unreplied},
+        {"time_wait",
+         "TCP TIME_WAIT >= " + percent(core::kTimeWaitShareRatio) + " % of the census (info; " +
+             std::string(severity_name(alert::kTimeWaitDominant.severity)) + " when >= " + gate + ", as " +
+             std::string(alert::kTimeWaitDominant.name) + ")",
+         time_wait},
+        {"max_too_small", "observed peak x 2 > nf_conntrack_max " + as_alert("max_too_small"), max_too_small},
+        {"default_max",
+         "nf_conntrack_max = " + num(core::kKernelDefaultMax) + ", the kernel default " + as_alert("default_max"),
+         default_max},
+        {"tcp_tw_reuse", "net.ipv4.tcp_tw_reuse = 1 " + as_alert("tcp_tw_reuse"), tcp_tw_reuse},
+    };
+  }();
   return kRules;
 }
 
@@ -207,19 +235,17 @@ const std::vector<Rule>& rules() {
 const std::vector<FindingRule>& finding_rules() {
   static const std::vector<FindingRule> kInfo = [] {
     std::vector<FindingRule> v;
-    for (const auto& r : rules()) v.push_back(r.info);
+    for (const auto& r : rules()) v.push_back({r.id, r.condition, alert_of(r.id)});
     return v;
   }();
   return kInfo;
 }
-
 std::vector<Finding> findings(const Report& r) {
   const Ctx c{r, core::classify_drops(drop_inputs(r)), sizing(r)};
   std::vector<Finding> out;
   for (const auto& rule : rules())
-    if (auto j = rule.judge(c)) out.push_back({std::string(rule.info.id), j->severity, std::move(j->message)});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
+    if (auto j = rule.judge(c)) out.push_back({std::string(rule.id), j->severity, std::move(j->message)});
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
   return out;
 }
 

@@ -4,7 +4,8 @@
 // Each rule has a stable id (for scripts), its condition in words (as in
 // ctwatch(1)) and a judge that gives the severity and the message when the
 // condition holds. Drop causes' messages start with core::drop_cause_text's
-// sentence, the one the alerts and runbooks use. Pure.
+// sentence, the one the alerts and runbooks use. Thresholds, severities and
+// the alert each finding corresponds to come from core/thresholds.hpp. Pure.
 
 #include <string>
 #include <string_view>
@@ -12,11 +13,13 @@
 
 #include "cli/report.hpp"
 #include "core/drop_causes.hpp"  // the drop-cause findings' ids and sentences
+#include "core/thresholds.hpp"
 
 namespace ctwatch::cli {
 
-enum class Severity { Critical, Warning, Info };
-std::string_view severity_name(Severity s);  // "critical", "warning", "info"
+// The alerts' severities: "critical", "warning", "info"; most serious first.
+using Severity = core::Severity;
+using core::severity_name;
 
 struct Finding {
   std::string id;  // stable, for scripts: table_full, drop_rising, ... (see findings())
@@ -26,7 +29,10 @@ struct Finding {
 
 struct FindingRule {
   std::string_view id;
-  std::string_view condition;
+  std::string condition;  // with the thresholds of core/thresholds.hpp
+  // The bundled alert that watches the same condition ("" none); the
+  // finding then has its severity (core::kFindingAlerts).
+  std::string_view alert;
 };
 // The rules, in the order ties are listed.
 const std::vector<FindingRule>& finding_rules();

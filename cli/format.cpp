@@ -80,8 +80,6 @@ std::string pad(std::string s, std::size_t w) {
   return s;
 }
 
-std::string rpad(const std::string& s, std::size_t w) {
-  return s.size() < w ? std::string(w - s.size(), ' ') + s : s;
-}
+std::string rpad(const std::string& s, std::size_t w) { return s.size() < w ? std::string(w - s.size(), ' ') + s : s; }
 
 }  // namespace ctwatch::cli

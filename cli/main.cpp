@@ -107,8 +107,8 @@ int run(const cli::Options& o) {
 
   const auto first_entries = first.snapshot.entries;
   if (o.interval) {
-    std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(*o.interval)));
+    std::this_thread::sleep_until(
+        t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.interval)));
     const auto t1 = Clock::now();
     source::SampleResult second = sampler.sample();
     if (second.error && !(live->refused && second.snapshot.entries)) return fail(cli::explain(*second.error, cli::Stage::Stats, o.netns_path));

@@ -24,16 +24,16 @@ inline constexpr double kDefaultWatch = 2;  // seconds between refreshes of --wa
 inline constexpr double kMinWatch = 0.5;
 
 struct Options {
-  std::string netns;                // as given; empty: the namespace ctwatch runs in
-  std::string netns_path;           // netns resolved: NAME -> /var/run/netns/NAME, a PATH as is
-  std::optional<double> interval;   // --interval SECONDS: sample twice, report rates
-  std::size_t top = 5;              // --top N (0: no peer lists)
-  bool top_given = false;           // --top was on the command line
+  std::string netns;               // as given; empty: the namespace ctwatch runs in
+  std::string netns_path;          // netns resolved: NAME -> /var/run/netns/NAME, a PATH as is
+  std::optional<double> interval;  // --interval SECONDS: sample twice, report rates
+  std::size_t top = 5;             // --top N (0: no peer lists)
+  bool top_given = false;          // --top was on the command line
   bool json = false;
-  bool sysctl = false;              // --sysctl: print only a sysctl.d snippet of the sizing
-  std::optional<double> rate;       // --rate N[/s]: plan for N new entries/s, no live table
-  std::optional<double> hold;       // --hold SECONDS: how long each entry stays (default: TIME_WAIT timeout)
-  std::optional<double> watch;      // --watch [SECONDS]: the live view, refreshed every SECONDS
+  bool sysctl = false;          // --sysctl: print only a sysctl.d snippet of the sizing
+  std::optional<double> rate;   // --rate N[/s]: plan for N new entries/s, no live table
+  std::optional<double> hold;   // --hold SECONDS: how long each entry stays (default: TIME_WAIT timeout)
+  std::optional<double> watch;  // --watch [SECONDS]: the live view, refreshed every SECONDS
   bool help = false;
   bool version = false;
 };

@@ -106,7 +106,8 @@ std::string render_json(const Report& r, const std::vector<Finding>& fs) {
     cj["entries"] = c.entries;
     cj["seconds"] = r.census_seconds;
     Json states, protos, assured, unrep;
-    for (std::size_t i = 0; i < core::kTcpStateCount; ++i) states[std::string(core::tcp_state_name(i))] = c.tcp_states[i];
+    for (std::size_t i = 0; i < core::kTcpStateCount; ++i)
+      states[std::string(core::tcp_state_name(i))] = c.tcp_states[i];
     for (std::size_t i = 0; i < core::kL4Count; ++i) {
       const std::string name(core::l4_name(static_cast<core::L4>(i)));
       protos[name] = c.protocols[i];

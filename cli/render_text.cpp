@@ -68,15 +68,13 @@ void text_peers(std::string& out, const std::string& title, const std::optional<
   }
 }
 
-
 std::string text_sizing(const Report& r) {
   const auto sz = sizing(r);
   if (!sz) return "";
   std::string head = "need " + num(sz->need) + " entries";
   std::vector<std::string> why;
   if (sz->from_peak) why.push_back("peak seen " + num(*sz->from_peak));
-  if (sz->from_rate)
-    why.push_back("rate x " + fmt("%g", sz->hold_seconds) + " s held = " + num(*sz->from_rate));
+  if (sz->from_rate) why.push_back("rate x " + fmt("%g", sz->hold_seconds) + " s held = " + num(*sz->from_rate));
   if (!why.empty()) {
     head += " (";
     for (std::size_t i = 0; i < why.size(); ++i) head += (i ? ", " : "") + why[i];
@@ -93,7 +91,8 @@ std::string text_sizing(const Report& r) {
          "\n";
   out += "            " +
          wrap("memory: " + core::format_bytes(sz->entries_memory) + " of entries when full (" + num(sz->entry_bytes) +
-                  " B each, " + (sz->entry_bytes_assumed ? std::string("assumed: no slab size readable") : r.entry_bytes_source) +
+                  " B each, " +
+                  (sz->entry_bytes_assumed ? std::string("assumed: no slab size readable") : r.entry_bytes_source) +
                   ") + " + core::format_bytes(sz->buckets_memory) + " of buckets",
               12, 12) +
          "\n";

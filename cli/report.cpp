@@ -6,9 +6,7 @@ namespace ctwatch::cli {
 using core::Counter;
 using core::Tunable;
 
-std::optional<std::uint64_t> counter(const core::CounterTotals& t, Counter c) {
-  return t[static_cast<std::size_t>(c)];
-}
+std::optional<std::uint64_t> counter(const core::CounterTotals& t, Counter c) { return t[static_cast<std::size_t>(c)]; }
 
 std::optional<std::uint64_t> delta(const Report& r, Counter c) {
   if (!r.first_counters) return std::nullopt;

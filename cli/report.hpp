@@ -22,9 +22,9 @@
 namespace ctwatch::cli {
 
 struct Report {
-  std::string netns;       // as given to --netns; empty: ctwatch's own namespace
-  std::string netns_path;  // the path entered; empty: ctwatch's own namespace
-  core::Snapshot snapshot; // the last sample (entries, max, counters, tunables)
+  std::string netns;        // as given to --netns; empty: ctwatch's own namespace
+  std::string netns_path;   // the path entered; empty: ctwatch's own namespace
+  core::Snapshot snapshot;  // the last sample (entries, max, counters, tunables)
   // With --interval: the counters of the first sample and the seconds
   // between the two samples, so rates = (last - first) / interval_seconds.
   std::optional<core::CounterTotals> first_counters;
@@ -65,8 +65,8 @@ std::optional<double> fill_percent(const core::Snapshot& s);
 
 // The counters in the order the text and the JSON list them.
 inline constexpr std::array<core::Counter, core::kCounterCount> kCounterOrder{
-    core::Counter::Drop,    core::Counter::EarlyDrop,    core::Counter::InsertFailed, core::Counter::Invalid,
-    core::Counter::Error,   core::Counter::ChainTooLong, core::Counter::Found,        core::Counter::Insert,
+    core::Counter::Drop,          core::Counter::EarlyDrop,    core::Counter::InsertFailed, core::Counter::Invalid,
+    core::Counter::Error,         core::Counter::ChainTooLong, core::Counter::Found,        core::Counter::Insert,
     core::Counter::SearchRestart, core::Counter::ClashResolve};
 
 // The tunables shown, in order, with their sysctl names and units.

@@ -25,16 +25,14 @@ std::string describe(const ConfigItem& item) {
 }
 
 Error bad(const ConfigItem& item, std::string_view why) {
-  return Error{EINVAL, "option \"" + item.key + "\": invalid value " + describe(item) + ": " +
-                           std::string(why)};
+  return Error{EINVAL, "option \"" + item.key + "\": invalid value " + describe(item) + ": " + std::string(why)};
 }
 
 // Keys are case-insensitive in collectd (strcasecmp in every plugin).
 bool key_is(const ConfigItem& item, std::string_view key) {
   if (item.key.size() != key.size()) return false;
   for (std::size_t i = 0; i < key.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(item.key[i])) !=
-        std::tolower(static_cast<unsigned char>(key[i])))
+    if (std::tolower(static_cast<unsigned char>(item.key[i])) != std::tolower(static_cast<unsigned char>(key[i])))
       return false;
   return true;
 }
@@ -75,8 +73,7 @@ using namespace config_detail;
 bool valid_namespace_label(std::string_view name) {
   if (name.empty() || name.size() > 63 || name == kHostLabel) return false;
   for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
   return true;
 }
 
@@ -135,8 +132,7 @@ Result<Config> parse_config(const ConfigItem& block) {
     } else if (key_is(item, "Namespace")) {
       const auto name = string_at(item, 0);
       const auto path = string_at(item, 1);
-      if (item.values.size() != 2 || !name || !path)
-        return bad(item, "expected two quoted strings: a name and a path");
+      if (item.values.size() != 2 || !name || !path) return bad(item, "expected two quoted strings: a name and a path");
       if (!valid_namespace_label(*name))
         return bad(item, "the name must be 1-63 characters of [A-Za-z0-9_.-] and not \"host\"");
       if (path->empty() || path->front() != '/') return bad(item, "the path must be absolute");
@@ -144,9 +140,11 @@ Result<Config> parse_config(const ConfigItem& block) {
         if (n.name == *name) return bad(item, "this name is already used by another Namespace");
       cfg.namespaces.push_back({*name, *path});
     } else {
-      return Error{EINVAL, "unknown option \"" + item.key + "\" (value " + describe(item) +
-                               "); known options: Census, CensusInterval, CensusBudget, "
-                               "MaxNamespaces, Namespace, NamespaceDir, NamespaceCensus, Source, StatsInterval, Timeout, TopPeers"};
+      return Error{
+          EINVAL,
+          "unknown option \"" + item.key + "\" (value " + describe(item) +
+              "); known options: Census, CensusInterval, CensusBudget, "
+              "MaxNamespaces, Namespace, NamespaceDir, NamespaceCensus, Source, StatsInterval, Timeout, TopPeers"};
     }
   }
   return cfg;

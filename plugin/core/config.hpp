@@ -45,7 +45,7 @@ struct Config {
   std::optional<std::string> namespace_dir;
   bool namespace_census = false;
   SourceMode source = SourceMode::Auto;
-  double timeout = 2;           // seconds
+  double timeout = 2;  // seconds
   // TopPeers: how many top sources and destinations each census reports
   // (0..1000, 0 = off). Counted only where the census runs.
   std::size_t top_peers = 5;

@@ -35,8 +35,8 @@
 namespace ctwatch::core {
 
 struct FillTrendOptions {
-  double short_window = 15;   // seconds
-  double long_window = 60;    // seconds
+  double short_window = 15;  // seconds
+  double long_window = 60;   // seconds
   std::size_t min_samples = 5;
   // Slope / standard error needed for a window's slope to count. The short
   // window has fewer samples, so its t statistic has a heavier tail.
@@ -78,7 +78,7 @@ class FillTrend {
   };
   struct Fit {
     double slope = 0;
-    double se = 0;  // standard error of the slope
+    double se = 0;            // standard error of the slope
     double robust_slope = 0;  // lower tercile of the slopes between samples n/4 apart
   };
   // Least-squares fit of the samples within `window` seconds of the latest;

@@ -11,8 +11,7 @@ Metric gauge(std::string_view type, std::string_view inst, double v, double inte
 }
 
 constexpr std::array<std::string_view, kTunableCount> kTunableNames{
-    "buckets", "tcp_timeout_time_wait", "tcp_timeout_established",
-    "udp_timeout", "udp_timeout_stream", "tcp_tw_reuse"};
+    "buckets", "tcp_timeout_time_wait", "tcp_timeout_established", "udp_timeout", "udp_timeout_stream", "tcp_tw_reuse"};
 
 std::string_view tunable_type(Tunable t) {
   switch (t) {
@@ -38,8 +37,8 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
   out.push_back(Metric{"derive", "read_failures", ValueKind::Derive, 0, static_cast<std::int64_t>(s.read_failures), 0});
   if (s.census_age) out.push_back(gauge("duration", "census_age", *s.census_age));
   if (s.entries && s.max_entries && *s.max_entries > 0)
-    out.push_back(gauge("percent", "used",
-                        100.0 * static_cast<double>(*s.entries) / static_cast<double>(*s.max_entries)));
+    out.push_back(
+        gauge("percent", "used", 100.0 * static_cast<double>(*s.entries) / static_cast<double>(*s.max_entries)));
 
   for (std::size_t i = 0; i < kTunableCount; ++i) {
     if (!s.tunables[i]) continue;
@@ -52,19 +51,18 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
     const auto c = static_cast<Counter>(i);
     // DERIVE is int64_t; totals start at the kernel's u32 sums and grow by
     // deltas, so they stay far below 2^63.
-    out.push_back(Metric{counter_is_error(c) ? "errors" : "operations", std::string(counter_name(c)),
-                         ValueKind::Derive, 0, static_cast<std::int64_t>(*s.counters[i]), 0});
+    out.push_back(Metric{counter_is_error(c) ? "errors" : "operations", std::string(counter_name(c)), ValueKind::Derive,
+                         0, static_cast<std::int64_t>(*s.counters[i]), 0});
   }
 
   if (s.census) {
     const CensusSample& cs = *s.census;
     const double iv = cs.interval_seconds;
     for (std::size_t st = 0; st < kTcpStateCount; ++st)
-      out.push_back(gauge("tcp_connections", tcp_state_name(st),
-                          static_cast<double>(cs.census.tcp_states[st]), iv));
+      out.push_back(gauge("tcp_connections", tcp_state_name(st), static_cast<double>(cs.census.tcp_states[st]), iv));
     for (std::size_t p = 0; p < kL4Count; ++p)
-      out.push_back(gauge("current_connections", l4_name(static_cast<L4>(p)),
-                          static_cast<double>(cs.census.protocols[p]), iv));
+      out.push_back(
+          gauge("current_connections", l4_name(static_cast<L4>(p)), static_cast<double>(cs.census.protocols[p]), iv));
     // Status census: "<protocol>-assured", "<protocol>-unreplied" as stock
     // type "conntrack" (entries, value:GAUGE), next to entries/max/peak --
     // not current_connections: an entry is assured, unreplied or neither, so
@@ -98,9 +96,10 @@ std::vector<Metric> to_metrics(const Snapshot& s) {
 }
 
 std::vector<Metric> to_metrics(const PluginHealth& h) {
-  return {gauge("gauge", "namespaces_sampled", static_cast<double>(h.namespaces_sampled)),
-          gauge("gauge", "namespaces_unsampled", static_cast<double>(h.namespaces_unsampled)),
-          Metric{"derive", "censuses_deferred", ValueKind::Derive, 0, static_cast<std::int64_t>(h.censuses_deferred), 0}};
+  return {
+      gauge("gauge", "namespaces_sampled", static_cast<double>(h.namespaces_sampled)),
+      gauge("gauge", "namespaces_unsampled", static_cast<double>(h.namespaces_unsampled)),
+      Metric{"derive", "censuses_deferred", ValueKind::Derive, 0, static_cast<std::int64_t>(h.censuses_deferred), 0}};
 }
 
 }  // namespace ctwatch::core

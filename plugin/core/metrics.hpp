@@ -30,12 +30,12 @@ namespace ctwatch::core {
 enum class ValueKind : std::uint8_t { Gauge, Derive };
 
 struct Metric {
-  std::string_view type;      // collectd type (types.db)
+  std::string_view type;  // collectd type (types.db)
   std::string type_instance;
   ValueKind kind = ValueKind::Gauge;
-  double gauge = 0;           // when kind == Gauge
-  std::int64_t derive = 0;    // when kind == Derive
-  double interval = 0;        // seconds; 0 = the plugin's read interval
+  double gauge = 0;         // when kind == Gauge
+  std::int64_t derive = 0;  // when kind == Derive
+  double interval = 0;      // seconds; 0 = the plugin's read interval
 };
 
 std::vector<Metric> to_metrics(const Snapshot& s);

@@ -80,8 +80,8 @@ std::string describe_drops(const CounterTotals& counters, std::optional<std::uin
   std::string fill;
   if (entries && max && *max > 0)
     fill = " at " + format_percent(static_cast<double>(*entries), static_cast<double>(*max)) + " full";
-  return "dropping packets (drop " + v(Counter::Drop) + ", insert_failed " + v(Counter::InsertFailed) +
-         " in total)" + fill;
+  return "dropping packets (drop " + v(Counter::Drop) + ", insert_failed " + v(Counter::InsertFailed) + " in total)" +
+         fill;
 }
 
 std::string describe_census(const Census& c) {

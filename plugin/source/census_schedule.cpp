@@ -65,8 +65,8 @@ void CensusSchedule::evidence(LiveNamespace& live, const std::string& why) {
   // Counted like any census: the scheduled ones wait until it is paid for.
   budget_.charge(cpu, end);
   if (!c) {
-    log_(LogLevel::Warning, with_errno(core::quoted_namespace(live.label) + " is " + why + ", but the census taken at once failed: " +
-                                           c.error().message,
+    log_(LogLevel::Warning, with_errno(core::quoted_namespace(live.label) + " is " + why +
+                                           ", but the census taken at once failed: " + c.error().message,
                                        c.error().code));
     return;
   }
@@ -98,7 +98,8 @@ void CensusSchedule::run(std::vector<TrackedNamespace>& namespaces, std::vector<
     // at t+30.01 would wait for the read after t+30 (measured: 40 s apart).
     if (ns.census.next <= t + kCensusSlackSeconds) due.push_back(&ns);
   }
-  std::sort(due.begin(), due.end(), [](const TrackedNamespace* a, const TrackedNamespace* b) { return a->census.next < b->census.next; });
+  std::sort(due.begin(), due.end(),
+            [](const TrackedNamespace* a, const TrackedNamespace* b) { return a->census.next < b->census.next; });
   std::lock_guard<std::mutex> census_lock(census_mu_);
   for (TrackedNamespace* ns : due) {
     const double start = clock_.now();
@@ -107,7 +108,8 @@ void CensusSchedule::run(std::vector<TrackedNamespace>& namespaces, std::vector<
       deferred_ += static_cast<std::uint64_t>(due.end() - std::find(due.begin(), due.end(), ns));
       if (!ns->census.throttled) {
         ns->census.throttled = true;
-        log_(LogLevel::Info, "census of " + core::quoted_namespace(ns->label) + " is spaced out to fit CensusBudget: the last census cost " +
+        log_(LogLevel::Info, "census of " + core::quoted_namespace(ns->label) +
+                                 " is spaced out to fit CensusBudget: the last census cost " +
                                  core::format_seconds(ns->census.last_cpu) + " of CPU; next in about " +
                                  core::format_seconds(budget_.wait(start, ns->census.last_cpu)));
       }
@@ -127,10 +129,13 @@ void CensusSchedule::run(std::vector<TrackedNamespace>& namespaces, std::vector<
     ns->census.next = t + cfg_.census_interval;  // t: when this read began
     if (!c) {
       if (ns->census.complaint.failure(t))
-        log_(LogLevel::Warning, with_errno("census of " + core::quoted_namespace(ns->label) + " failed: " + c.error().message, c.error().code));
+        log_(LogLevel::Warning,
+             with_errno("census of " + core::quoted_namespace(ns->label) + " failed: " + c.error().message,
+                        c.error().code));
       continue;
     }
-    if (ns->census.complaint.success()) log_(LogLevel::Info, "census of " + core::quoted_namespace(ns->label) + " works again");
+    if (ns->census.complaint.success())
+      log_(LogLevel::Info, "census of " + core::quoted_namespace(ns->label) + " works again");
     {
       std::lock_guard<std::mutex> lk(ns->live->data);
       ns->live->last_census_at = end;

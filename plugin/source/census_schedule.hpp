@@ -56,10 +56,10 @@ class CensusSchedule {
   const core::Config& cfg_;
   LogFn log_;
   const MonotonicClock& clock_;
-  std::uint64_t deferred_ = 0;               // read thread
+  std::uint64_t deferred_ = 0;  // read thread
   std::mutex census_mu_;
-  core::CensusBudget budget_;                // census_mu_
-  std::unique_ptr<core::PeerTally> peers_;   // census_mu_; allocated by the first census that needs it
+  core::CensusBudget budget_;               // census_mu_
+  std::unique_ptr<core::PeerTally> peers_;  // census_mu_; allocated by the first census that needs it
 };
 
 }  // namespace ctwatch::source

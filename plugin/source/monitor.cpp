@@ -110,10 +110,8 @@ void Monitor::read_one(TrackedNamespace& ns, double t, std::size_t& ok, std::siz
   const bool rising = core::drops_rising(ns.last_counters, s.counters);
   if (std::any_of(s.counters.begin(), s.counters.end(), [](const auto& c) { return c.has_value(); }))
     ns.last_counters = s.counters;
-  if (rising)
-    census_.evidence(live, core::describe_drops(s.counters, s.entries, s.max_entries));
-  else if (!crossed.empty())
-    census_.evidence(live, crossed);
+  if (rising) census_.evidence(live, core::describe_drops(s.counters, s.entries, s.max_entries));
+  else if (!crossed.empty()) census_.evidence(live, crossed);
   if (rising || !crossed.empty()) page_evidence(live);
   {
     std::lock_guard<std::mutex> lk(live.data);
@@ -164,7 +162,7 @@ void Monitor::fill_self_health(std::vector<NamespaceReport>& out) {
     if (!it->live || !it->live->census_enabled) continue;
     std::lock_guard<std::mutex> lk(it->live->data);
     rep.snapshot.census_age = it->live->last_census_at < 0 ? std::numeric_limits<double>::infinity()
-                                                            : std::max(0.0, t_end - it->live->last_census_at);
+                                                           : std::max(0.0, t_end - it->live->last_census_at);
   }
 }
 

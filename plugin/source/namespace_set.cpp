@@ -22,8 +22,7 @@ NamespaceSet::NamespaceSet(const core::Config& cfg, SamplerOptions opt, LogFn lo
     max_namespaces_ = std::max<std::size_t>(1, static_cast<std::size_t>(soft) / 2);
   }
   namespaces_.push_back(TrackedNamespace{std::string(core::kHostLabel), "", false});
-  for (const auto& n : cfg_.namespaces)
-    namespaces_.push_back(TrackedNamespace{n.name, n.path, false});
+  for (const auto& n : cfg_.namespaces) namespaces_.push_back(TrackedNamespace{n.name, n.path, false});
 }
 
 std::vector<std::shared_ptr<LiveNamespace>> NamespaceSet::live() const {
@@ -39,9 +38,8 @@ void NamespaceSet::begin_read() {
   open_failed_ = 0;
   // Counted once per read, then kept up to date by ensure_open: a count per
   // namespace would make a read of N namespaces O(N^2).
-  extra_open_ = static_cast<std::size_t>(std::count_if(namespaces_.begin(), namespaces_.end(), [](const TrackedNamespace& x) {
-    return x.live && !x.path.empty();
-  }));
+  extra_open_ = static_cast<std::size_t>(std::count_if(
+      namespaces_.begin(), namespaces_.end(), [](const TrackedNamespace& x) { return x.live && !x.path.empty(); }));
   fd_exhausted_ = false;
 }
 
@@ -67,8 +65,7 @@ void NamespaceSet::refresh(double t) {
       // a configured Namespace, gets its own.
       const auto now_id = ns_id_of(ns.path);
       const bool replaced = now_id && now_id->dev == was.dev;
-      if (ns.from_dir && !replaced)
-        dir_gone_.push_back(ns.label);
+      if (ns.from_dir && !replaced) dir_gone_.push_back(ns.label);
       else
         log_(LogLevel::Info, core::quoted_namespace(ns.label) + " (" + ns.path +
                                  ") is gone or was replaced; closed its sockets and stopped sampling it");
@@ -197,8 +194,7 @@ void NamespaceSet::report_unsampled(double t) {
   }
   if (!limit_complaint_.failure(t)) return;
   char why[160];
-  if (fd_exhausted_)
-    std::snprintf(why, sizeof why, "the process ran out of file descriptors (EMFILE/ENFILE)");
+  if (fd_exhausted_) std::snprintf(why, sizeof why, "the process ran out of file descriptors (EMFILE/ENFILE)");
   else
     std::snprintf(why, sizeof why, "MaxNamespaces %zu%s is reached (one descriptor each)", max_namespaces_,
                   cfg_.max_namespaces ? "" : " (half of collectd's open-file limit)");

@@ -67,12 +67,12 @@ class NamespaceSet {
   std::vector<TrackedNamespace> namespaces_;
   mutable std::mutex list_mu_;
   std::set<std::string> bad_dir_names_;
-  std::size_t max_namespaces_ = 0;     // extra namespaces open at once, at most
-  std::size_t unsampled_ = 0;          // namespaces not opened this read (limit or EMFILE)
-  std::size_t open_failed_ = 0;        // namespaces whose open failed otherwise this read
-  std::size_t extra_open_ = 0;         // namespaces other than the host open now
+  std::size_t max_namespaces_ = 0;  // extra namespaces open at once, at most
+  std::size_t unsampled_ = 0;       // namespaces not opened this read (limit or EMFILE)
+  std::size_t open_failed_ = 0;     // namespaces whose open failed otherwise this read
+  std::size_t extra_open_ = 0;      // namespaces other than the host open now
   std::string unsampled_example_;
-  bool fd_exhausted_ = false;          // this read met EMFILE / ENFILE
+  bool fd_exhausted_ = false;  // this read met EMFILE / ENFILE
   core::Complainer limit_complaint_;
   std::vector<std::string> dir_added_, dir_gone_;
   core::Complainer dir_complaint_;

@@ -43,10 +43,10 @@ struct NamespaceReport {
 
 // One entry count as recorded, and what the page policy made of it.
 struct FillObservation {
-  double t = 0;                                  // monotonic seconds
+  double t = 0;  // monotonic seconds
   std::uint64_t entries = 0;
-  std::optional<std::uint64_t> max_entries;      // the last known size
-  std::optional<double> seconds_to_full;         // computed only where it is dispatched or decides the page
+  std::optional<std::uint64_t> max_entries;  // the last known size
+  std::optional<double> seconds_to_full;     // computed only where it is dispatched or decides the page
   core::PageDecision page;
   // The reason part of the NOTICE line; set only when page.crossed.
   std::string crossed_reason;
@@ -57,16 +57,16 @@ struct FillObservation {
 // longer than the namespace set.
 struct LiveNamespace {
   std::string label;
-  bool census_enabled = false;                 // fixed at open
-  std::mutex io;                               // kernel I/O on `sampler`
-  std::unique_ptr<NamespaceSampler> sampler;   // guarded by io; null once closed
-  std::mutex data;                             // guards everything below
+  bool census_enabled = false;                // fixed at open
+  std::mutex io;                              // kernel I/O on `sampler`
+  std::unique_ptr<NamespaceSampler> sampler;  // guarded by io; null once closed
+  std::mutex data;                            // guards everything below
   core::FillTrend trend;
-  std::optional<std::uint64_t> max_entries;    // last known, for ticks without it
-  core::PageEdge page;                         // the page condition at the last sample
-  double last_evidence = -1e18;                // monotonic; the last evidence census started
-  std::optional<core::CensusSample> pending;   // evidence census not yet dispatched
-  double last_census_at = -1;                  // monotonic; -1: none succeeded yet
+  std::optional<std::uint64_t> max_entries;   // last known, for ticks without it
+  core::PageEdge page;                        // the page condition at the last sample
+  double last_evidence = -1e18;               // monotonic; the last evidence census started
+  std::optional<core::CensusSample> pending;  // evidence census not yet dispatched
+  double last_census_at = -1;                 // monotonic; -1: none succeeded yet
 
   // Adds one entry count to the trend at `t` and asks the page policy
   // about it. For a read (`s` given) it also puts the peak since the
@@ -76,24 +76,24 @@ struct LiveNamespace {
 
 // Per-namespace bookkeeping of the read thread (only it touches this).
 struct CensusState {
-  double next = 0;               // monotonic seconds: the scheduled census is due
-  double last_cpu = 0;           // CPU seconds the last scheduled census cost
+  double next = 0;      // monotonic seconds: the scheduled census is due
+  double last_cpu = 0;  // CPU seconds the last scheduled census cost
   core::Complainer complaint;
-  bool throttled = false;        // spaced out by the budget (logged on change)
+  bool throttled = false;  // spaced out by the budget (logged on change)
 };
 
 struct TrackedNamespace {
   TrackedNamespace(std::string l, std::string p, bool dir) : label(std::move(l)), path(std::move(p)), from_dir(dir) {}
   // The namespace set's.
   std::string label;
-  std::string path;                     // empty for the host namespace
+  std::string path;  // empty for the host namespace
   bool from_dir = false;
   std::shared_ptr<LiveNamespace> live;  // null while not open
   core::Complainer open_complaint;
-  bool seen_open = false;               // opened once (a reopen is not "more")
+  bool seen_open = false;  // opened once (a reopen is not "more")
   // The read's (Monitor::read).
   core::Complainer read_complaint;
-  bool announced = false;               // "sampling ..." logged for the current sampler
+  bool announced = false;  // "sampling ..." logged for the current sampler
   core::CounterTotals last_counters{};
   std::uint64_t read_failures = 0;
   // The census schedule's.

@@ -60,8 +60,8 @@ std::optional<std::uint64_t> read_uint_file(const std::string& path) {
 }  // namespace
 
 bool netlink_refused(int code) {
-  return code == EPERM || code == EACCES || code == EPROTONOSUPPORT || code == EOPNOTSUPP ||
-         code == EINVAL || code == ENOENT;
+  return code == EPERM || code == EACCES || code == EPROTONOSUPPORT || code == EOPNOTSUPP || code == EINVAL ||
+         code == ENOENT;
 }
 
 NamespaceSampler::NamespaceSampler(std::string label, std::string path, const SamplerOptions& opt)
@@ -82,8 +82,7 @@ core::Status NamespaceSampler::enter(const std::function<void()>& fn) {
   return core::Ok{};
 }
 
-core::Result<std::unique_ptr<NamespaceSampler>> NamespaceSampler::open(std::string label,
-                                                                       std::string path,
+core::Result<std::unique_ptr<NamespaceSampler>> NamespaceSampler::open(std::string label, std::string path,
                                                                        const SamplerOptions& opt) {
   std::unique_ptr<NamespaceSampler> s(new NamespaceSampler(std::move(label), std::move(path), opt));
   if (s->path_.empty()) {
@@ -115,8 +114,7 @@ bool NamespaceSampler::still_same() const {
 
 std::chrono::steady_clock::time_point NamespaceSampler::deadline() const {
   return std::chrono::steady_clock::now() +
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-             std::chrono::duration<double>(opt_.timeout));
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(opt_.timeout));
 }
 
 core::Status NamespaceSampler::reopen_netlink() {
@@ -128,8 +126,8 @@ core::Status NamespaceSampler::reopen_netlink() {
   return core::Ok{};
 }
 
-core::Status NamespaceSampler::read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out,
-                                          std::string* stat, int& stat_errno) {
+core::Status NamespaceSampler::read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out, std::string* stat,
+                                          int& stat_errno) {
   // /proc/net is /proc/self/net: the namespace of collectd's main thread,
   // which never changes. Inside a setns thread, thread-self is the one.
   const std::string stat_file =
@@ -216,8 +214,8 @@ SampleResult NamespaceSampler::sample() {
     s.source = core::Source::Proc;
     s.entries = fresh[kCount];
     if (!s.entries) {
-      r.error = core::Error{ENOENT, "conntrack is not loaded in this namespace (no readable " +
-                                        opt_.proc_root + kSysctlPaths[kCount] + ")"};
+      r.error = core::Error{ENOENT, "conntrack is not loaded in this namespace (no readable " + opt_.proc_root +
+                                        kSysctlPaths[kCount] + ")"};
       return r;
     }
     if (stat_errno) {

@@ -35,7 +35,7 @@ namespace ctwatch::source {
 
 struct SamplerOptions {
   core::SourceMode mode = core::SourceMode::Auto;
-  double timeout = 2;              // seconds, bounds every kernel call
+  double timeout = 2;               // seconds, bounds every kernel call
   std::string proc_root = "/proc";  // tests point this at tests/data/proc
 };
 
@@ -69,12 +69,19 @@ class NamespaceSampler {
   core::Result<core::GlobalStats> count();
   // One census over netlink, counting peers into `peers` when given (see
   // NetlinkClient::census). Error when the namespace is on /proc.
-  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline,
-                                    core::PeerTally* peers = nullptr);
+  core::Result<core::Census> census(std::chrono::steady_clock::time_point deadline, core::PeerTally* peers = nullptr);
 
  private:
   enum Sysctl : std::size_t {
-    kCount, kMax, kBuckets, kTimeWait, kEstablished, kUdp, kUdpStream, kTwReuse, kSysctlCount
+    kCount,
+    kMax,
+    kBuckets,
+    kTimeWait,
+    kEstablished,
+    kUdp,
+    kUdpStream,
+    kTwReuse,
+    kSysctlCount
   };
   NamespaceSampler(std::string label, std::string path, const SamplerOptions& opt);
   core::Status enter(const std::function<void()>& fn);
@@ -82,8 +89,7 @@ class NamespaceSampler {
   using Sysctls = std::array<std::optional<std::uint64_t>, kSysctlCount>;
   // Reads the sysctls flagged in `want` (and the stat file when `stat`)
   // from inside the namespace: open, read, close.
-  core::Status read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out, std::string* stat,
-                          int& stat_errno);
+  core::Status read_files(const std::array<bool, kSysctlCount>& want, Sysctls& out, std::string* stat, int& stat_errno);
   std::chrono::steady_clock::time_point deadline() const;
 
   std::string label_;
@@ -92,7 +98,7 @@ class NamespaceSampler {
   NsId id_{};
   core::Source source_ = core::Source::Netlink;
   std::unique_ptr<NetlinkClient> nl_;
-  Sysctls tunables_{};                               // the last refresh
+  Sysctls tunables_{};                                    // the last refresh
   std::chrono::steady_clock::time_point tunables_due_{};  // next refresh
   core::CounterAccumulator counters_;
 };

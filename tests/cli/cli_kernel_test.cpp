@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(tcp_tw_reuse_one_is_a_finding) {
   must(ns->exec("sysctl -q -w net.ipv4.tcp_tw_reuse=1"));  // per namespace
   const Json d = json_of(run(cli_cmd("--netns " + ns->name() + " --json")));
   BOOST_TEST(d.at("tuning").at("tcp_tw_reuse").get<std::uint64_t>() == 1u);
-  BOOST_TEST(has_finding(d, "tcp_tw_reuse", "warning"));
+  BOOST_TEST(has_finding(d, "tcp_tw_reuse", "info"));
   must(ns->exec("sysctl -q -w net.ipv4.tcp_tw_reuse=2"));
   BOOST_TEST(!has_finding(json_of(run(cli_cmd("--netns " + ns->name() + " --json"))), "tcp_tw_reuse"));
 }

@@ -189,7 +189,9 @@ BOOST_AUTO_TEST_CASE(fill_thresholds) {
   r.snapshot.entries = 79999;
   BOOST_TEST(!has_finding(cli::findings(r), "table_full"));
   r.snapshot.entries = 80000;
-  BOOST_TEST(has_finding(cli::findings(r), "table_full", cli::Severity::Warning));
+  // Critical from the page level on, as ConntrackTableNearlyFull (it was a
+  // warning up to 95 % while the alert paged at 80 %).
+  BOOST_TEST(has_finding(cli::findings(r), "table_full", cli::Severity::Critical));
   BOOST_TEST(contains(finding(cli::findings(r), "table_full").message, "80.0 % full (80000 of 100000"));
   r.snapshot.entries = 95000;
   BOOST_TEST(has_finding(cli::findings(r), "table_full", cli::Severity::Critical));
@@ -240,6 +242,70 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_and_a_condition) {
     BOOST_TEST(ids.insert(std::string(rule.id)).second, "duplicate id " << rule.id);
   }
   BOOST_TEST(ids.count("table_full_drops") == 1u);
+}
+
+// Each finding that watches an alert's condition has that alert's severity
+// when the condition holds (core::kFindingAlerts), and names the alert.
+BOOST_AUTO_TEST_CASE(findings_have_the_severity_of_their_alerts) {
+  std::set<std::string> mapped;
+  for (const auto& fa : core::kFindingAlerts) {
+    mapped.insert(std::string(fa.finding));
+    BOOST_TEST(std::any_of(core::kAlerts.begin(), core::kAlerts.end(),
+                           [&](const core::Alert& a) { return a.name == fa.alert.name && a.severity == fa.alert.severity; }),
+               fa.alert.name << " is not in kAlerts");
+  }
+  for (const auto& rule : cli::finding_rules()) {
+    if (!mapped.count(std::string(rule.id))) {
+      BOOST_TEST(rule.alert.empty(), rule.id);
+      continue;
+    }
+    BOOST_TEST(!rule.alert.empty(), rule.id);
+    BOOST_TEST(contains(rule.condition, std::string(rule.alert)), rule.id << ": " << rule.condition);
+  }
+  // Drop causes: their own alert names agree with the table.
+  for (auto c : {core::DropCause::TableFull, core::DropCause::InsertClash, core::DropCause::ChainTooLong}) {
+    const auto& t = core::drop_cause_text(c);
+    BOOST_TEST(std::any_of(core::kFindingAlerts.begin(), core::kFindingAlerts.end(),
+                           [&](const core::FindingAlert& fa) { return fa.finding == t.id && fa.alert.name == t.alert; }),
+               t.id);
+  }
+
+  auto expect = [](const cli::Report& r, const std::string& id, const core::Alert& a) {
+    BOOST_TEST(has_finding(cli::findings(r), id, a.severity), id << " should be " << core::severity_name(a.severity)
+                                                                 << " as " << a.name);
+  };
+  auto r = base_report();
+  r.snapshot.max_entries = 100000;
+  r.snapshot.entries = static_cast<std::uint64_t>(core::kPageFillRatio * 100000);
+  expect(r, "table_full", core::alert::kTableNearlyFull);
+
+  r = base_report();  // half full: the alerts' fill gate
+  r.snapshot.max_entries = 2000;
+  r.snapshot.entries = static_cast<std::uint64_t>(core::kFastFillRatio * 2000);
+  r.census->tcp_states[core::kTcpTimeWait] = static_cast<std::uint64_t>(core::kTimeWaitShareRatio * 1000);
+  r.snapshot.tunable(Tunable::TcpTwReuse) = 1;
+  expect(r, "time_wait", core::alert::kTimeWaitDominant);
+  expect(r, "tcp_tw_reuse", core::alert::kTcpTwReuseEnabled);
+
+  r = base_report();
+  r.snapshot.max_entries = core::kKernelDefaultMax;
+  expect(r, "default_max", core::alert::kMaxNotTuned);
+  r.snapshot.entries = r.peak_entries = 200000;
+  expect(r, "max_too_small", core::alert::kMaxBelowRecommended);
+
+  r = base_report();
+  r.first_counters = r.snapshot.counters;
+  r.interval_seconds = 10;
+  r.snapshot.counters[idx(Counter::Drop)] = 5;
+  expect(r, "table_full_drops", core::alert::kPacketsDropped);
+  r.snapshot.counters[idx(Counter::Drop)] = 0;
+  r.snapshot.counters[idx(Counter::EarlyDrop)] = 5;
+  expect(r, "table_full_drops", core::alert::kEarlyDrops);
+  r.snapshot.counters[idx(Counter::EarlyDrop)] = 0;
+  r.snapshot.counters[idx(Counter::InsertFailed)] = 5;
+  expect(r, "insert_clashes", core::alert::kInsertClashesUnresolved);
+  r.snapshot.counters[idx(Counter::ChainTooLong)] = 5;
+  expect(r, "chains_too_long", core::alert::kHashChainsTooLong);
 }
 
 BOOST_AUTO_TEST_CASE(unreplied_entries_are_named) {
@@ -331,7 +397,8 @@ BOOST_AUTO_TEST_CASE(default_max_and_tw_reuse) {
   r.snapshot.max_entries = 262145;
   BOOST_TEST(!has_finding(cli::findings(r), "default_max"));
   r.snapshot.tunable(Tunable::TcpTwReuse) = 1;
-  BOOST_TEST(has_finding(cli::findings(r), "tcp_tw_reuse", cli::Severity::Warning));
+  // info, as ConntrackTcpTwReuseEnabled (core/thresholds.hpp says why).
+  BOOST_TEST(has_finding(cli::findings(r), "tcp_tw_reuse", cli::Severity::Info));
   r.snapshot.tunable(Tunable::TcpTwReuse) = 0;
   BOOST_TEST(!has_finding(cli::findings(r), "tcp_tw_reuse"));
   r.snapshot.tunable(Tunable::TcpTwReuse).reset();

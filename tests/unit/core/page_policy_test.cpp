@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The page policy: the decision, its edges and the NOTICE wording, on
 // numbers chosen so a swapped threshold or an off-by-one edge shows.
+#include <algorithm>
 #include <limits>
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "boost_test.hpp"
+#include "core/page_notifier.hpp"
 #include "core/page_policy.hpp"
+#include "core/thresholds.hpp"
 
 using namespace ctwatch;
 
@@ -122,6 +125,19 @@ BOOST_AUTO_TEST_CASE(the_notice_wording) {
              "namespace \"pod-a\" is 85 % full (850 of 1000 entries); census at once: TIME_WAIT 81 % of 212000 "
              "entries; top source 10.0.0.2 (150000), top destination 10.0.0.3:8080 (160000)");
   BOOST_TEST(core::describe_census(core::Census{}) == "TIME_WAIT 0 % of 0 entries");
+}
+
+// The pages the plugin pushes itself (core/page_notifier) carry the names
+// and the severity that core/thresholds.hpp defines for the alerts (and
+// tests/unit/core/thresholds_drift.py holds the rules to).
+BOOST_AUTO_TEST_CASE(pushed_pages_carry_the_alerts_names_and_severity) {
+  for (auto a : {core::PageAlert::FillingFast, core::PageAlert::NearlyFull, core::PageAlert::PacketsDropped}) {
+    const auto name = core::page_alert_name(a);
+    const auto it = std::find_if(core::kAlerts.begin(), core::kAlerts.end(),
+                                 [&](const core::Alert& x) { return x.name == name; });
+    BOOST_REQUIRE_MESSAGE(it != core::kAlerts.end(), name << " is not in core::kAlerts");
+    BOOST_TEST(core::kPageSeverity == core::severity_name(it->severity), name);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // PagePolicy
