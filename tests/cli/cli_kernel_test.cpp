@@ -207,6 +207,22 @@ BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
     ns.track();
     ns.fill("--ignore-full tcp:ESTABLISHED=" + std::to_string(max));
     const std::string out = "/tmp/ctwatch-cli-full-" + std::to_string(getpid()) + ".json";
+    const std::string started = out + ".sending", stop = out + ".stop";
+    std::remove(started.c_str());
+    std::remove(stop.c_str());
+    // New UDP flows, one every 20 ms, from before the first sample until the
+    // interval is over (stop file, or 30 s at most): every one needs an entry
+    // and is dropped. The sender must be running before ctwatch starts, so
+    // the drops fall inside the interval however long python takes to start
+    // (seconds in the kernel matrix's TCG VMs on a loaded machine).
+    sh(ns.exec("python3 -c \"import socket, time, os\nend = time.time() + 30\np = 0\n"
+               "while time.time() < end and not os.path.exists('" + stop + "'):\n"
+               " s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+               " try: s.sendto(b'x', ('127.0.0.1', 21000 + p % 20000))\n except OSError: pass\n s.close()\n"
+               " p == 0 and open('" + started + "', 'w').close()\n p += 1\n time.sleep(0.02)\" &"));
+    for (int i = 0; i < 300 && access(started.c_str(), F_OK) != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    BOOST_REQUIRE_MESSAGE(access(started.c_str(), F_OK) == 0, "the UDP flow sender did not start within 30 s");
     const std::string cli = cli_path();
     const pid_t pid = fork();
     BOOST_REQUIRE(pid >= 0);
@@ -218,15 +234,12 @@ BOOST_AUTO_TEST_CASE(full_table_and_rising_drops_over_an_interval) {
             static_cast<char*>(nullptr));
       _exit(101);
     }
-    // The first sample is taken at once; send new UDP flows after it, and
-    // on for about 4 s (past the 3 s interval), so that drops fall inside
-    // the interval also where starting python takes seconds (the kernel
-    // matrix's TCG VMs).
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    sh(ns.exec("python3 -c \"import socket, time\nfor p in range(200):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-               " try: s.sendto(b'x', ('127.0.0.1', 21000+p))\n except OSError: pass\n time.sleep(0.02)\""));
     int status = 0;
     waitpid(pid, &status, 0);
+    std::ofstream{stop}.put('\n');
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the sender sees it within 20 ms
+    std::remove(stop.c_str());
+    std::remove(started.c_str());
     BOOST_REQUIRE(WIFEXITED(status));
     BOOST_REQUIRE(WEXITSTATUS(status) == 0);
     Run r;

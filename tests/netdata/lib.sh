@@ -5,7 +5,7 @@
 # (free port), only the plugins in ND_PLUGINS_DIRS (ctwatch = yes, every
 # other plugin off), alarms only from ND_HEALTH_DIR, run as root (the test
 # is root anyway; the package test starts it the way Debian does instead).
-# Source tests/stack/common.sh first.
+# Source tests/stack/lib.sh first.
 #
 #   nd_write_conf DIR PLUGINS_DIRS HEALTH_DIR   -> DIR/netdata.conf, ND_PORT, ND_URL
 #   nd_start / nd_stop                           -> ND_PID; nd_stop returns netdata's status
@@ -17,7 +17,7 @@ nd_write_conf() {
   ND_DIR=$1
   local plugins=$2 health=$3
   mkdir -p "$ND_DIR"/{etc/health.d,stock,log,cache,lib}
-  ND_PORT=$(free_port)
+  ND_PORT=$(stack_free_port)
   ND_URL=http://127.0.0.1:$ND_PORT
   cat >"$ND_DIR/netdata.conf" <<CONF
 [global]
@@ -93,7 +93,7 @@ nd_start() {
 nd_stop() {
   [[ -n ${ND_PID:-} ]] || return 0
   local rc=0
-  stop_pid "$ND_PID" netdata 10 || rc=$?
+  stack_stop_pid "$ND_PID" netdata 10 || rc=$?
   ND_PID=""
   return "$rc"
 }

@@ -18,8 +18,8 @@
 # a health file paging at 90 % instead of 80 % fails: the alarm stays CLEAR).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/stack/common.sh
-source "$HERE/../stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$HERE/../stack/lib.sh"
 # shellcheck source=tests/netdata/lib.sh
 source "$HERE/lib.sh"
 
@@ -35,7 +35,7 @@ NS_CREATED=0 ORIG_MAX="" ND_PID=""
 cleanup() {
   local rc=$?
   nd_stop || true
-  [[ -n $ORIG_MAX ]] && echo "$ORIG_MAX" >"$SYSCTL_MAX"
+  stack_sysctl_restore || rc=1
   ((NS_CREATED)) && ip netns del "$NS" 2>/dev/null
   if ((rc != 0)) && [[ -f $WORK/log/error.log ]]; then
     echo "--- netdata error.log (ctwatch lines, last 30)"; grep -a ctwatch "$WORK/log/error.log" | tail -30
@@ -76,10 +76,11 @@ print("ok:   %d ctwatch charts, contexts %s" % (len([c for c in charts if c.star
 PY
 
 # Lower the global max (a namespace's count is compared with it), fill to 85 %.
-ORIG_MAX=$(cat "$SYSCTL_MAX")
+stack_global_lock   # nobody else changes the global max from here on
 root_count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)
 LIMIT=$((root_count * 3 > 1000 ? root_count * 3 : 1000))
-echo "$LIMIT" >"$SYSCTL_MAX"
+stack_sysctl_set "$SYSCTL_MAX" "$LIMIT"
+ORIG_MAX=$(stack_sysctl_orig "$SYSCTL_MAX")
 TW=$((LIMIT * 85 / 100 - 20))
 ip netns exec "$NS" "$FILL" --quiet --timeout 600 tcp:TIME_WAIT=$TW udp:UNREPLIED=20 ||
   die "ctwatch-fill failed"
@@ -130,7 +131,7 @@ log "namespace table flushed"
 await ctwatch_nd.fill.ctwatch_table_nearly_full CLEAR 60
 await ctwatch_nd.tcp_states.ctwatch_time_wait_dominant CLEAR 30
 nd_api '/api/v1/alarms?all' >"$WORK/alarms-all.json"
-echo "$ORIG_MAX" >"$SYSCTL_MAX"; ORIG_MAX=""
+stack_sysctl_restore
 
 rc=0; nd_stop || rc=$?
 grep -a 'ctwatch.plugin: ERROR' "$WORK/log/error.log" && fail "ctwatch.plugin logged errors"

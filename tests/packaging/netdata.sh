@@ -23,8 +23,8 @@
 # turns a skip into a failure.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/stack/common.sh
-source "$SRC/tests/stack/common.sh"
+# shellcheck source=tests/stack/lib.sh
+source "$SRC/tests/stack/lib.sh"
 # shellcheck source=tests/netdata/lib.sh
 source "$SRC/tests/netdata/lib.sh"
 
