@@ -96,12 +96,21 @@ class Netns {
 
 // Sets a global sysctl and restores it on scope exit. Tests using it hold
 // the ctest RESOURCE_LOCK nf_conntrack_max.
+// Writes a global sysctl and puts the old value back on scope exit. The old
+// value goes first into the journal tests/stack/lib.sh keeps
+// (CTWATCH_SYSCTL_JOURNAL, "PATH VALUE" lines) and leaves it once restored,
+// so that a test killed on the spot (ctest's timeout sends SIGKILL) is
+// undone by the next holder of the machine-wide lock (tests/stack/global_lock.sh).
 class SysctlGuard {
  public:
   SysctlGuard(std::string path, const std::string& value) : path_(std::move(path)), old_(read_line(path_)) {
+    journal(true);
     write(value);
   }
-  ~SysctlGuard() { write(old_); }
+  ~SysctlGuard() {
+    write(old_);
+    journal(false);
+  }
   SysctlGuard(const SysctlGuard&) = delete;
   SysctlGuard& operator=(const SysctlGuard&) = delete;
 
@@ -109,6 +118,30 @@ class SysctlGuard {
   void write(const std::string& v) {
     std::ofstream f(path_);
     f << v << "\n";
+  }
+  // add: records "path old" unless path is there already (its first value is
+  // the one to restore); !add: drops path's line, and the file once empty.
+  void journal(bool add) const {
+    const char* env = std::getenv("CTWATCH_SYSCTL_JOURNAL");
+    const std::string file = env != nullptr && *env != '\0' ? env : "/run/ctwatch-sysctl.journal";
+    std::string kept, line;
+    bool present = false;
+    {
+      std::ifstream in(file);
+      while (std::getline(in, line)) {
+        if (line.rfind(path_ + " ", 0) == 0) {
+          present = true;
+          if (!add) continue;
+        }
+        kept += line + "\n";
+      }
+    }
+    if (add && !present) kept += path_ + " " + old_ + "\n";
+    if (kept.empty()) {
+      std::remove(file.c_str());
+    } else {
+      std::ofstream(file, std::ios::trunc) << kept;
+    }
   }
   std::string path_;
   std::string old_;

@@ -49,6 +49,8 @@
 #   COLLECTD_LIBDIR=/usr/lib/collectd   TYPES_DB=/usr/share/collectd/types.db
 #   CTWATCH_GLOBAL_LOCK=/run/ctwatch-global.lock
 #   CTWATCH_GLOBAL_LOCK_WAIT=1200  seconds to wait for another holder
+#   CTWATCH_SYSCTL_JOURNAL=/run/ctwatch-sysctl.journal  the values to put back
+#                                  if a run is killed (ctest's timeout sends SIGKILL)
 #   STACK_PROMETHEUS_BIN=/usr/bin/prometheus
 #   STACK_ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
 #   STACK_PROMETHEUS_PREFERRED_PORT=, STACK_ALERTMANAGER_PREFERRED_PORT=
@@ -102,6 +104,7 @@ STACK__LOADED=1
 : "${TYPES_DB:=/usr/share/collectd/types.db}"
 : "${CTWATCH_GLOBAL_LOCK:=/run/ctwatch-global.lock}"
 : "${CTWATCH_GLOBAL_LOCK_WAIT:=1200}"
+: "${CTWATCH_SYSCTL_JOURNAL:=/run/ctwatch-sysctl.journal}"
 : "${STACK_PROMETHEUS_BIN:=/usr/bin/prometheus}"
 : "${STACK_ALERTMANAGER_BIN:=/usr/bin/prometheus-alertmanager}"
 : "${STACK_PROMETHEUS_PREFERRED_PORT:=}"
@@ -421,6 +424,40 @@ stack_global_lock() {
     flock -w "$CTWATCH_GLOBAL_LOCK_WAIT" "$STACK__LOCK_FD" ||
       stack_die "the global lock $CTWATCH_GLOBAL_LOCK was held for more than ${CTWATCH_GLOBAL_LOCK_WAIT} s"
   fi
+  stack__sysctl_recover
+}
+
+# The journal: "PATH VALUE" per global sysctl a holder of the lock changed,
+# VALUE the one it found, written before the change and dropped once it is
+# restored. A run killed on the spot (ctest's timeout sends SIGKILL, so no
+# trap runs) leaves it behind, and the next holder of the lock puts those
+# values back before anything else: a killed test never leaves the machine
+# with a lowered nf_conntrack_max. tests/integration/netns_fixture.hpp's
+# SysctlGuard keeps the same journal.
+stack__sysctl_recover() {
+  [[ -s $CTWATCH_SYSCTL_JOURNAL ]] || return 0
+  local path value
+  while read -r path value; do
+    [[ $path == /proc/sys/* && -n $value ]] || continue
+    if printf '%s\n' "$value" >"$path" 2>/dev/null; then
+      stack_log "restored $path to $value (left changed by a run that was killed)"
+    else
+      printf 'FAIL: could not restore %s to %s, left changed by a killed run: restore it by hand!\n' "$path" "$value" >&2
+    fi
+  done <"$CTWATCH_SYSCTL_JOURNAL"
+  rm -f "$CTWATCH_SYSCTL_JOURNAL"
+}
+
+stack__journal_add() {  # PATH VALUE, unless PATH is journaled already (its first value is the one to restore)
+  [[ -f $CTWATCH_SYSCTL_JOURNAL ]] && awk -v p="$1" '$1 == p { found = 1 } END { exit !found }' "$CTWATCH_SYSCTL_JOURNAL" && return 0
+  printf '%s %s\n' "$1" "$2" >>"$CTWATCH_SYSCTL_JOURNAL" 2>/dev/null || true
+}
+
+stack__journal_drop() {  # PATH
+  [[ -f $CTWATCH_SYSCTL_JOURNAL ]] || return 0
+  local rest
+  rest=$(awk -v p="$1" '$1 != p' "$CTWATCH_SYSCTL_JOURNAL")
+  if [[ -n $rest ]]; then printf '%s\n' "$rest" >"$CTWATCH_SYSCTL_JOURNAL"; else rm -f "$CTWATCH_SYSCTL_JOURNAL"; fi
 }
 
 # stack__lock_holder: the pid /proc/locks names for a FLOCK on the lock file.
@@ -449,6 +486,7 @@ stack_sysctl_set() {
   if [[ -z ${STACK__SYSCTL_ORIG[$path]+set} ]]; then
     STACK__SYSCTL_ORIG[$path]=$(<"$path")
     STACK__SYSCTLS+=("$path")
+    stack__journal_add "$path" "${STACK__SYSCTL_ORIG[$path]}"
   fi
   printf '%s\n' "$value" >"$path" || stack_die "cannot write $value to $path"
   [[ $(<"$path") == "$value" ]] || stack_die "$path did not take $value (it is $(<"$path"))"
@@ -472,6 +510,7 @@ stack_sysctl_restore() {
       stack_log "note: $path was $cur, not our ${STACK__SYSCTL_OURS[$path]}: someone else changed it meanwhile"
     if printf '%s\n' "${STACK__SYSCTL_ORIG[$path]}" >"$path" 2>/dev/null; then
       stack_log "restored $path to ${STACK__SYSCTL_ORIG[$path]}"
+      stack__journal_drop "$path"
     else
       printf 'FAIL: could not restore %s to %s (it is %s): restore it by hand!\n' \
         "$path" "${STACK__SYSCTL_ORIG[$path]}" "$cur" >&2
