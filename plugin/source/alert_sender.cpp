@@ -2,13 +2,13 @@
 #include "source/alert_sender.hpp"
 
 #include <curl/curl.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include "source/quiet_thread.hpp"
 
 namespace ctwatch::source {
 namespace {
@@ -96,16 +96,7 @@ void AlertSender::start() {
     std::lock_guard<std::mutex> lk(mu_);
     stop_ = false;
   }
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  try {
-    thread_ = std::thread([this] { loop(); });
-  } catch (...) {
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    throw;
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  thread_ = start_quiet_thread([this] { loop(); });  // signals stay collectd's
 }
 
 void AlertSender::stop() {

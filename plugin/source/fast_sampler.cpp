@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "source/fast_sampler.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <chrono>
+
+#include "source/quiet_thread.hpp"
 
 namespace ctwatch::source {
 
@@ -24,18 +23,7 @@ void FastSampler::start() {
     std::lock_guard<std::mutex> lk(mu_);
     stop_ = false;
   }
-  // The thread inherits the creator's signal mask: block everything while
-  // creating it, so a signal meant for collectd never runs on our thread.
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  try {
-    thread_ = std::thread([this] { loop(); });
-  } catch (...) {
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    throw;
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  thread_ = start_quiet_thread([this] { loop(); });  // signals stay collectd's
 }
 
 void FastSampler::stop() {
