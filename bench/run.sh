@@ -91,8 +91,9 @@ trap 'cleanup; rm -f "$out"' EXIT
 rc=0
 ip netns exec "$ns" "$build/bench/ctwatch-bench" --rounds "$rounds" "${limits[@]}" "${cmds[@]}" | tee "$out" || rc=$?
 ((rc == 0)) || exit "$rc"
-python3 - "$out" "$doc" "$update" "${TOLERANCE:-0.08}" "$rounds" <<'PY'
+PYTHONPATH="$(dirname "$doc")/../tests/support" python3 - "$out" "$doc" "$update" "${TOLERANCE:-0.08}" "$rounds" <<'PY'
 import sys
+import docblock  # tests/support/docblock.py
 out, doc, update, tol, rounds = sys.argv[1], sys.argv[2], sys.argv[3] == "1", float(sys.argv[4]), sys.argv[5]
 res = {}
 for line in open(out):
@@ -107,11 +108,7 @@ entries = int(res["entries"])
 begin = ("<!-- BEGIN census ratios: written by bench/run.sh BUILD_DIR ENTRIES ROUNDS -u; a run at a published size "
          "fails when a ratio is further than the row's tolerance from it -->")
 end = "<!-- END census ratios -->"
-text = open(doc).read()
-if text.count(begin) != 1 or text.count(end) != 1:
-    sys.exit(f"FAIL: {doc} lacks the census-ratio markers")
-head, rest = text.split(begin)
-block, tail = rest.split(end)
+head, block, tail = docblock.read(doc, begin, end)
 rows = [l for l in block.strip().splitlines() if l.startswith("| ") and l[2:3].isdigit()]
 def size(row): return int(row.split("|")[1].strip().replace(",", ""))
 mine = "| " + f"{entries:,}" + " | " + " | ".join(f"{float(res['ratio_' + k]):.3f}" for k, _ in cols) + \

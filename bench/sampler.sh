@@ -38,8 +38,9 @@ for count in ${COUNTS:-1 10 100 300 500}; do
   done
   "$bin" "$ticks" "${names[@]/#//var/run/netns/}" | tee -a "$out"
 done
-python3 - "$out" "$doc" "$update" "${TOLERANCE:-0.5}" <<'PY'
+PYTHONPATH="$(dirname "$doc")/../tests/support" python3 - "$out" "$doc" "$update" "${TOLERANCE:-0.5}" <<'PY'
 import sys
+import docblock  # tests/support/docblock.py
 out, doc, update, tol = sys.argv[1], sys.argv[2], sys.argv[3] == "1", float(sys.argv[4])
 got = {}
 for line in open(out):
@@ -49,11 +50,7 @@ for line in open(out):
 begin = ("<!-- BEGIN sampler ratios: written by bench/sampler.sh BUILD_DIR [TICKS] -u; a run at a published "
          "namespace count fails outside the row's tolerance -->")
 end = "<!-- END sampler ratios -->"
-text = open(doc).read()
-if text.count(begin) != 1 or text.count(end) != 1:
-    sys.exit(f"FAIL: {doc} lacks the sampler markers")
-head, rest = text.split(begin)
-block, tail = rest.split(end)
+head, block, tail = docblock.read(doc, begin, end)
 rows = {int(l.split("|")[1]): l for l in block.splitlines() if l.startswith("| ") and l.split("|")[1].strip().isdigit()}
 if update:
     for n, r in got.items():

@@ -37,6 +37,11 @@ import json
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+# The webhook receiver's and ctmon's JSON-lines logs are read as the replay reads them.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "replay"))
+from judge import read_jsonl  # noqa: E402  (tests/replay/judge.py)
 
 
 def get_json(url, timeout=2):
@@ -54,22 +59,6 @@ def parse_time(s):
         tz = rest[len(frac):]
         s = f"{head}.{frac[:6]}{tz}"
     return datetime.fromisoformat(s).timestamp()
-
-
-def read_jsonl(path):
-    out = []
-    try:
-        with open(path) as f:
-            for line in f:
-                line = line.strip()
-                if line:
-                    try:
-                        out.append(json.loads(line))
-                    except json.JSONDecodeError:
-                        pass  # a line being written
-    except FileNotFoundError:
-        pass
-    return out
 
 
 def first_drop(samples):

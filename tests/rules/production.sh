@@ -44,8 +44,9 @@ pass "every ramp paged at least group_wait before full; steady and sub-50 % tabl
 # first firing time as "got".
 "$sim" "$rules" probe >"$work/probe.test.yml" 2>"$work/scenarios.txt"
 promtool test rules "$work/probe.test.yml" >"$work/probe.txt" 2>&1 || true
-python3 - "$work/scenarios.txt" "$work/probe.txt" "$doc" "$update" <<'PY'
+PYTHONPATH="$(dirname "$doc")/../tests/support" python3 - "$work/scenarios.txt" "$work/probe.txt" "$doc" "$update" <<'PY'
 import re, sys
+import docblock  # tests/support/docblock.py
 scen = [l.rstrip("\n").split("\t")[1:] for l in open(sys.argv[1]) if l.startswith("scenario\t")]
 got = []
 for line in open(sys.argv[2]):
@@ -80,11 +81,7 @@ if worst < 0:
 # The table in the docs, between its markers, must be this one, exactly.
 begin = "<!-- BEGIN lead-time table: written by tests/rules/production.sh SIM -u; rules_production fails when it differs -->"
 end = "<!-- END lead-time table -->"
-text = open(doc).read()
-if text.count(begin) != 1 or text.count(end) != 1:
-    sys.exit(f"FAIL: {doc} lacks the lead-time markers ({begin!r} ... {end!r})")
-head, rest = text.split(begin)
-old, tail = rest.split(end)
+head, old, tail = docblock.read(doc, begin, end)
 new = "\n" + "\n".join(table) + "\n"
 if update:
     open(doc, "w").write(head + begin + new + end + tail)
