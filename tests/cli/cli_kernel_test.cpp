@@ -345,7 +345,10 @@ BOOST_AUTO_TEST_CASE(a_fill_failing_for_another_reason_is_not_retried) {
                           BOOST_TEST_MESSAGE(e.what());
                           return std::string(e.what()).find("exited 1 (not a full table") != std::string::npos;
                         });
-  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 3.0);
+  // Ten attempts 3 s apart would take 30 s; one namespace and two fills take
+  // well under a second here but several seconds in a TCG VM of the kernel
+  // matrix on a loaded machine (3.0 s was missed there).
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 15.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // KernelCli

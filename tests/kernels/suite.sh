@@ -37,11 +37,26 @@ check() {
   if "$@" >"$work/$check_name.out" 2>&1; then
     passed=$((passed + 1))
     say "pass $check_name"
+    if grep -q '^ctwatch-kernels-retry:' "$work/$check_name.out"; then
+      say "flaky $check_name: failed once, passed on its second run:"
+      sed -n '1,/^ctwatch-kernels-retry:/p' "$work/$check_name.out" | grep -i 'error\|fail' | head -n 5 | sed 's/^/  | /'
+    fi
   else
     failed=$((failed + 1))
     say "fail $check_name"
     tail -n 100 "$work/$check_name.out" | sed 's/^/  | /'
   fi
+}
+
+# retry_once COMMAND...: a kernel test binary, run again once if it fails.
+# The VMs run under TCG next to the rest of the test suite, and a few kernel
+# tests have time windows (a flow sender's start, a 3 s interval) that a
+# starved VM can miss; a real incompatibility fails twice. The first
+# failure's output stays in the log, marked, so a flake is seen, not hidden.
+retry_once() {
+  "$@" && return 0
+  echo "ctwatch-kernels-retry: the run above failed; running it once more"
+  "$@"
 }
 
 # --- what this kernel offers, before anything changes it ----------------
@@ -90,7 +105,7 @@ check counters_as_readme_says readme_claims
 if [ "$kernel_tests" = 1 ]; then
   for t in tests/integration/kernel_monitor tests/integration/kernel_drop tests/integration/kernel_peers \
     tests/integration/kernel_fast tests/integration/kernel_status tests/integration/kernel_chain tests/cli/kernel_cli; do
-    check "${t##*/}" timeout "$TEST_TIMEOUT" "$build/$t" --log_level=test_suite --color_output=false
+    check "${t##*/}" retry_once timeout "$TEST_TIMEOUT" "$build/$t" --log_level=test_suite --color_output=false
   done
 fi
 
