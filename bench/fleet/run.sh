@@ -10,7 +10,7 @@
 # the dashboard rendered to use them.  VictoriaMetrics runs with
 # -search.disableCache (Prometheus has no result cache; a fair comparison).
 # Not part of CI (~10 minutes on 2 cores, ~7 GB in
-# DIR); results in docs/performance.md, "Fleet scale".
+# DIR); results in docs/fleet.md.
 #
 #   bench/fleet/run.sh [--hosts 2000] [--dir /var/tmp/ctwatch-fleet] [--keep]
 # With --keep, a second run reuses the data (and SKIP_BEFORE=1 the first table).

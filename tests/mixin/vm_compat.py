@@ -24,7 +24,7 @@ compared with Prometheus on the same data.
    from each scenario and the rule's threshold and `for`, within one
    evaluation interval), with no alert firing anywhere else, and must match
    each other; each known MetricsQL difference is listed in
-   KNOWN_DIFFERENCES with its reason (docs/performance.md, "Fleet scale").
+   KNOWN_DIFFERENCES with its reason (docs/fleet.md, "PromQL vs MetricsQL").
 
 Exit status: 0 same, 1 a difference, 77 a tool is missing.
 """
