@@ -184,8 +184,8 @@ def main():
     ap.add_argument("--hosts", type=int, required=True)
     ap.add_argument("--doc", required=True)
     ap.add_argument("--update", action="store_true")
-    ap.add_argument("--tolerance", type=float, default=1.3, help="factor for the totals (-u)")
-    ap.add_argument("--query-tolerance", type=float, default=1.5, help="factor for each query's ratio (-u)")
+    ap.add_argument("--tolerance", type=float, default=1.35, help="factor for the totals (-u)")
+    ap.add_argument("--query-tolerance", type=float, default=1.7, help="factor for each query's ratio (-u)")
     ap.add_argument("--meta", action="append", default=[], help="KEY=TEXT for the block's header line")
     a = ap.parse_args()
     before = {r["query"]: r for r in json.load(open(a.before))}

@@ -157,6 +157,6 @@ meta=(--meta "date=$(date -u +%F)"
   --meta "repeat=$repeat"
   --meta "setup=$(paste -sd ';' setup.txt 2>/dev/null | sed 's/;/; /g' || echo 'not recorded')")
 upd=()
-((update)) && upd=(--update --tolerance "${TOLERANCE:-1.3}" --query-tolerance "${QUERY_TOLERANCE:-1.5}")
+((update)) && upd=(--update --tolerance "${TOLERANCE:-1.35}" --query-tolerance "${QUERY_TOLERANCE:-1.7}")
 python3 "$repo/bench/fleet/publish.py" --before before.json --after after.json --hosts "$hosts" \
   --doc "$repo/docs/fleet.md" "${meta[@]}" "${upd[@]}"
