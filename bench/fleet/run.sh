@@ -10,7 +10,7 @@
 # the dashboard rendered to use them.  VictoriaMetrics runs with
 # -search.disableCache (Prometheus has no result cache; a fair comparison).
 # Not part of CI (~10 minutes on 2 cores, ~7 GB in DIR); it measures time,
-# so run it under `flock /run/ctwatch-bench.lock`.
+# so it waits for and holds the machine-wide bench lock (bench/lib.sh).
 #
 #   bench/fleet/run.sh [--hosts 2000] [--dir /var/tmp/ctwatch-fleet] [--keep] [-u|--update]
 # With --keep, a second run reuses the data (and SKIP_BEFORE=1 the first table).
@@ -21,6 +21,7 @@
 # (TOLERANCE and QUERY_TOLERANCE: the factors it states, see publish.py).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$repo/bench/lib.sh"
 hosts=2000 dir=/var/tmp/ctwatch-fleet keep=0 update=0 repeat=${REPEAT:-5}
 while (($#)); do
   case $1 in
@@ -34,6 +35,7 @@ done
 for t in jsonnet promtool prometheus victoria-metrics vmalert curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 done
+bench_lock
 mkdir -p "$dir"
 cd "$dir"
 log() { echo "== $(date +%T) $*"; }
