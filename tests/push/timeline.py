@@ -121,7 +121,7 @@ def render_compare(rows, tol, limit):
                    "ctest rules_production)")
         else:
             p15 = ("not modelled by a test (tests/rules/production_sim.cpp stops at 2,000/s); "
-                   "later than at 2,000/s")
+                   "a shorter lead than at 2,000/s")
         p30 = []
         for r in mine:
             if r.get("prometheus") is None:
