@@ -224,8 +224,9 @@ def main():
     # The block must be what its own timeline renders: no number in it is typed by hand.
     for part in (render_timeline(pub, limit), render_judged(pub, tol), render_compare(pub, tol, limit)):
         if part not in block:
-            fails.append("the block is not what its own timeline renders (edited by hand?); this part differs:\n"
-                         + part)
+            lines = block.splitlines()
+            fails.append("the block is not what its own timeline renders (edited by hand?); it should read:\n  "
+                         + "\n  ".join(x for x in part.splitlines() if x not in lines))
     got = {r["namespace"]: r for r in measured}
     for p in pub:
         ns, phase = p["namespace"], p["phase"]
