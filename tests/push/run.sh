@@ -10,7 +10,9 @@
 #   run.sh PLUGIN_SO FILL_TOOL [-k] [-u]
 #   -u                  write this run's timeline into docs/push.md (only a
 #                       run that passed every other check)
-#   PUSH_TIMELINE=FILE  also copy the run's timeline rows (JSON lines) there
+#   PUSH_TIMELINE=FILE  also copy the run's timeline rows (JSON lines) there;
+#                       tests/push/timeline.py FILE docs/push.md --limit 8192 -u
+#                       publishes such a kept run (the most central of several)
 #
 # All real, all on 127.0.0.1:
 #   kernel (throwaway namespaces) -> collectd 5.12 + ctwatch.so (Interval 10,
@@ -187,6 +189,7 @@ if grep -E 'Alertmanager .* failed|page notification failed|Alertmanager bridge:
   rc=1
 fi
 stack_sysctl_restore || rc=1
+printf '{"run": {"date": "%s", "kernel": "%s", "cpus": %d}}\n' "$(date -u +%F)" "$(uname -r)" "$(nproc)" >>"$timeline"
 [[ -z ${PUSH_TIMELINE:-} ]] || cp "$timeline" "$PUSH_TIMELINE" || rc=1
 if ((UPDATE && rc != 0)); then
   printf 'FAIL: -u: this run failed (above); docs/push.md is left as it is\n' >&2
