@@ -33,15 +33,6 @@ struct Judged {
   std::string message;
 };
 
-Severity from_cause(core::CauseSeverity s) {
-  switch (s) {
-    case core::CauseSeverity::Critical: return Severity::Critical;
-    case core::CauseSeverity::Warning: return Severity::Warning;
-    case core::CauseSeverity::Info: return Severity::Info;
-  }
-  return Severity::Info;
-}
-
 core::DropInputs drop_inputs(const Report& r) {
   core::DropInputs in;
   in.drop = delta(r, Counter::Drop);
@@ -60,7 +51,7 @@ template <core::DropCause kCause>
 std::optional<Judged> drop_cause(const Ctx& c) {
   for (const auto& d : c.drops)
     if (d.cause == kCause)
-      return Judged{from_cause(d.severity), std::string(core::drop_cause_text(kCause).sentence) + " " + d.detail +
+      return Judged{d.severity, std::string(core::drop_cause_text(kCause).sentence) + " " + d.detail +
                                                 " Check with `conntrack -S`."};
   return std::nullopt;
 }

@@ -63,10 +63,10 @@ std::vector<DropFinding> classify_drops(const DropInputs& in) {
     d += "; the table is " + fill + ".";
     if (full_drops == 0)
       d += " Early drop still finds entries to evict: no packet is dropped for a full table yet.";
-    out.push_back({DropCause::TableFull, full_drops > 0 ? CauseSeverity::Critical : CauseSeverity::Warning,
+    out.push_back({DropCause::TableFull, full_drops > 0 ? alert::kPacketsDropped.severity : alert::kEarlyDrops.severity,
                    full_drops > 0 ? full_drops : early, d});
   } else if (!in.drop && early > 0) {
-    out.push_back({DropCause::TableFull, CauseSeverity::Warning, early,
+    out.push_back({DropCause::TableFull, alert::kEarlyDrops.severity, early,
                    "early_drop rose by " + over(early, in.seconds) + "; the table is " + fill + "."});
   }
   if (in.insert_failed && clashes > 0) {
@@ -78,16 +78,16 @@ std::vector<DropFinding> classify_drops(const DropInputs& in) {
     else
       d += ". This kernel has no clash_resolve counter: insert_failed also counts clashes that were "
            "resolved, so not every one of them was a dropped packet.";
-    out.push_back({DropCause::InsertClash, in.clash_resolve ? CauseSeverity::Warning : CauseSeverity::Info, clashes,
+    out.push_back({DropCause::InsertClash, in.clash_resolve ? alert::kInsertClashesUnresolved.severity : Severity::Info, clashes,
                    d});
   }
   if (in.chaintoolong && chain > 0) {
-    out.push_back({DropCause::ChainTooLong, CauseSeverity::Warning, chain,
+    out.push_back({DropCause::ChainTooLong, alert::kHashChainsTooLong.severity, chain,
                    "chaintoolong rose by " + over(chain, in.seconds) + " while the table is " + fill +
                        ": raise nf_conntrack_buckets (more, shorter chains)."});
   }
   if (in.invalid && *in.invalid > 0) {
-    out.push_back({DropCause::Invalid, CauseSeverity::Info, *in.invalid,
+    out.push_back({DropCause::Invalid, Severity::Info, *in.invalid,
                    "invalid rose by " + over(*in.invalid, in.seconds) + "."});
   }
   std::stable_sort(out.begin(), out.end(),

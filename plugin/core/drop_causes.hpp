@@ -45,6 +45,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/thresholds.hpp"
+
 namespace ctwatch::core {
 
 enum class DropCause : std::uint8_t { TableFull, InsertClash, ChainTooLong, Invalid };
@@ -58,11 +60,11 @@ struct DropInputs {
   double seconds = 0;                  // length of the interval
 };
 
-enum class CauseSeverity : std::uint8_t { Critical, Warning, Info };
-
 struct DropFinding {
   DropCause cause;
-  CauseSeverity severity;
+  // The severity of the alert that watches this cause (core/thresholds.hpp),
+  // so the CLI and the rules never disagree; Info where no alert does.
+  Severity severity;
   std::uint64_t packets = 0;  // packets (or entries) the cause accounts for over the interval
   std::string detail;         // the numbers, after the sentence
 };

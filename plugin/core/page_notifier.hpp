@@ -52,6 +52,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/thresholds.hpp"
+
 
 namespace ctwatch::core {
 
@@ -59,8 +61,12 @@ enum class PageAlert : std::uint8_t { FillingFast, NearlyFull, PacketsDropped };
 
 // "ConntrackTableFillingFast", "ConntrackTableNearlyFull", "ConntrackPacketsDropped".
 std::string_view page_alert_name(PageAlert a);
-// The rules' severity label of every page alert.
-inline constexpr std::string_view kPageSeverity = "critical";
+// The rules' severity label of every page alert (core/thresholds.hpp): the
+// three share one, since a page is a page.
+inline constexpr std::string_view kPageSeverity = severity_name(alert::kTableNearlyFull.severity);
+static_assert(alert::kTableFillingFast.severity == alert::kTableNearlyFull.severity &&
+                  alert::kPacketsDropped.severity == alert::kTableNearlyFull.severity,
+              "the page alerts must share one severity");
 
 struct PagePolicy {
   double nearly_full_for = 60;      // s; the rule's `for: 1m`

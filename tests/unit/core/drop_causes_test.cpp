@@ -9,7 +9,7 @@ using core::DropCause;
 
 namespace ctwatch::core {
 std::ostream& operator<<(std::ostream& o, DropCause c) { return o << drop_cause_text(c).id; }
-std::ostream& operator<<(std::ostream& o, CauseSeverity s) { return o << static_cast<int>(s); }
+std::ostream& operator<<(std::ostream& o, Severity s) { return o << static_cast<int>(s); }
 }  // namespace ctwatch::core
 
 namespace {
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(table_full_drops_are_critical) {
   const auto f = core::classify_drops(in);
   BOOST_REQUIRE(f.size() == 1u);
   BOOST_TEST(f[0].cause == DropCause::TableFull);
-  BOOST_TEST(f[0].severity == core::CauseSeverity::Critical);
+  BOOST_TEST(f[0].severity == core::Severity::Critical);
   BOOST_TEST(f[0].packets == 50u);
   BOOST_TEST(f[0].detail.find("100.0 % full") != std::string::npos);
 }
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(early_drop_alone_is_a_warning) {
   const auto f = core::classify_drops(in);
   BOOST_REQUIRE(f.size() == 1u);
   BOOST_TEST(f[0].cause == DropCause::TableFull);
-  BOOST_TEST(f[0].severity == core::CauseSeverity::Warning);
+  BOOST_TEST(f[0].severity == core::Severity::Warning);
 }
 
 // nf_ct_resolve_clash() counts drop and insert_failed together: those drops
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(absent_counters_are_not_judged) {
   in.clash_resolve.reset();
   const auto f = core::classify_drops(in);
   BOOST_REQUIRE(f.size() == 1u);
-  BOOST_TEST(f[0].severity == core::CauseSeverity::Info);
+  BOOST_TEST(f[0].severity == core::Severity::Info);
   BOOST_TEST(f[0].detail.find("no clash_resolve counter") != std::string::npos);
 }
 
