@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The census budget, proven with real collectd:
-#   bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS]     (defaults 1000000, 300)
+#   bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS] [-u]   (defaults 1000000, 300)
 # The run must be one where the budget decides when a census runs, or it
 # proves nothing (a 20k table censused every 30 s never touches a 1 % budget):
 #  - ENTRIES >= 500000: the DEFAULT configuration (Interval 10, Census true,
@@ -22,11 +22,21 @@
 # MAX_CPU_PERCENT=P (CI) fails the run (exit 1) when collectd used more than
 # P % of one CPU over the window: CensusBudget plus a margin for the rest of
 # collectd (stats reads, logging).
+# docs/performance.md publishes, per (ENTRIES, SECONDS), collectd's CPU as a
+# multiple of CensusBudget (what the budget holds it to, whatever the
+# machine's speed) with a tolerance (TOLERANCE, default 0.3): a run at a
+# published size fails outside it; -u writes this run's row;
+# REQUIRE_PUBLISHED=1 (CI) fails a run for which no row is published.
 set -euo pipefail
-build=${1:?usage: bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS]}
+. "$(dirname "$0")/lib.sh"
+bench_args "$@"; set -- "${BENCH_ARGS[@]}"
+update=$BENCH_UPDATE
+build=${1:?usage: bench/budget.sh BUILD_DIR [ENTRIES] [SECONDS] [-u]}
 n=${2:-1000000}
 seconds=${3:-300}
 here=$(cd "$(dirname "$0")/.." && pwd)
+doc=$here/docs/performance.md
+bench_lock
 spy="$build/tests/fault/netlink_spy.so"
 [[ -f $spy ]] || { echo "budget: build $spy first (cmake --build $build --target netlink_spy)"; exit 1; }
 ns="ctwatch-budget-$$"
@@ -86,9 +96,10 @@ t1=$(ticks)
 s1=$(date +%s.%N)
 hz=$(getconf CLK_TCK)
 rc=0
-python3 - "$work/spy" "$t0" "$t1" "$s0" "$s1" "$hz" "$n" "${MAX_CPU_PERCENT:-}" \
-  "$interval" "$census_interval" "$budget" "$mode" <<'PY' || rc=$?
-import statistics, sys
+PYTHONPATH="$here/tests/support" python3 - "$work/spy" "$t0" "$t1" "$s0" "$s1" "$hz" "$n" "${MAX_CPU_PERCENT:-}" \
+  "$interval" "$census_interval" "$budget" "$mode" "$doc" "$update" "$seconds" "${TOLERANCE:-0.3}" <<'PY' || rc=$?
+import os, statistics, sys
+import docblock  # tests/support/docblock.py
 spy, t0, t1, s0, s1, hz, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 limit = float(sys.argv[8]) if sys.argv[8] else None
 interval, census_interval, budget, mode = float(sys.argv[9]), float(sys.argv[10]), float(sys.argv[11]), sys.argv[12]
@@ -113,6 +124,37 @@ if spacing < 1.5 * allowed:
              "decide (is it enforced? is the census too cheap for this budget?)")
 if limit is not None and 100 * cpu / wall > limit:
     sys.exit(f"FAIL: collectd used {100 * cpu / wall:.2f} % of one CPU, more than {limit} %")
+
+doc, update, seconds, tol = sys.argv[13], sys.argv[14] == "1", int(sys.argv[15]), float(sys.argv[16])
+begin = ("<!-- BEGIN census budget: written by bench/budget.sh BUILD_DIR ENTRIES SECONDS -u; a run at a published "
+         "size and window fails when collectd's CPU / CensusBudget is further than the tolerance from it -->")
+end = "<!-- END census budget -->"
+head, block, tail = docblock.read(doc, begin, end)
+rows = {}
+for l in block.splitlines():
+    c = [x.strip() for x in l.strip().strip("|").split("|")]
+    if l.startswith("| ") and c[0][:1].isdigit():
+        rows[(int(c[0].replace(",", "")), int(c[1].rstrip(" s")))] = l
+ratio = 100 * cpu / wall / budget
+config = f"Interval {interval:g}, CensusInterval {census_interval:g}, CensusBudget {budget:g}"
+if update:
+    rows[(n, seconds)] = (f"| {n:,} | {seconds} s | {ratio:.2f} | ±{tol:g} | {config} | {100 * cpu / wall:.2f} % | "
+                          f"{len(dumps)} | {spacing:.1f} s ({spacing / allowed:.1f}× the intervals') |")
+    hdr = ("| entries | window | collectd CPU / CensusBudget | tolerance | configuration | collectd CPU (% of one CPU) "
+           "| censuses | median spacing |\n" + "|---" * 8 + "|\n")
+    open(doc, "w").write(head + begin + "\n" + hdr + "\n".join(rows[k] for k in sorted(rows)) + "\n" + end + tail)
+    sys.exit(print(f"budget: wrote the {n:,}-entry, {seconds} s row into {doc}"))
+if (n, seconds) not in rows:
+    msg = f"{doc} publishes no row for {n:,} entries over {seconds} s (-u adds this run's)"
+    if os.environ.get("REQUIRE_PUBLISHED") == "1":
+        sys.exit("FAIL: " + msg)
+    sys.exit(print("budget: " + msg))
+c = [x.strip() for x in rows[(n, seconds)].strip().strip("|").split("|")]
+want, ptol = float(c[2]), float(c[3].lstrip("±"))
+if abs(ratio - want) > ptol:
+    sys.exit(f"FAIL: collectd used {ratio:.2f}x CensusBudget, published {want:.2f}x ± {ptol:g} ({doc}); "
+             "a regression of the budget, or a busy machine: rerun; if deliberate, -u")
+print(f"budget: collectd's CPU / CensusBudget within ±{ptol:g} of {doc}'s row")
 PY
 grep -i ctwatch "$work/collectd.log" | tail -3 || true
 kill -0 "$cpid" 2>/dev/null || { echo "FAIL: collectd died during the window" >&2; rc=1; }

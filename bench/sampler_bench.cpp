@@ -91,5 +91,7 @@ int main(int argc, char** argv) {
               per * 100 * static_cast<double>(n));
   std::printf("result %zu tick_per_namespace_over_get_stats %.2f (tick %.2f us, bare GET_STATS %.2f us)\n", n,
               per / floor, per * 1e6, floor * 1e6);
+  std::printf("result %zu context read_wall_ms=%.2f tick_cpu_us=%.2f tick_wall_us=%.1f sampler_percent_all=%.4f\n", n,
+              read_wall * 1e3, per * 1e6, wall / ticks * 1e6, per * 100 * static_cast<double>(n));
   return 0;
 }

@@ -9,28 +9,38 @@
 # backfilled (promtool tsdb create-blocks-from rules / vmalert -replay) and
 # the dashboard rendered to use them.  VictoriaMetrics runs with
 # -search.disableCache (Prometheus has no result cache; a fair comparison).
-# Not part of CI (~10 minutes on 2 cores, ~7 GB in
-# DIR); results in docs/fleet.md.
+# Not part of CI (~10 minutes on 2 cores, ~7 GB in DIR); it measures time,
+# so it waits for and holds the machine-wide bench lock (bench/lib.sh).
 #
-#   bench/fleet/run.sh [--hosts 2000] [--dir /var/tmp/ctwatch-fleet] [--keep]
+#   bench/fleet/run.sh [--hosts 2000] [--dir /var/tmp/ctwatch-fleet] [--keep] [-u|--update]
 # With --keep, a second run reuses the data (and SKIP_BEFORE=1 the first table).
+# publish.py checks the results (every query answered, the same series on the
+# recording rules); a run at the host count docs/fleet.md's generated block
+# publishes fails when a ratio (after / before, ...) is outside the block's
+# tolerance; -u writes this run's times and ratios into the block instead
+# (TOLERANCE and QUERY_TOLERANCE: the factors it states, see publish.py).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-hosts=2000 dir=/var/tmp/ctwatch-fleet keep=0
+. "$repo/bench/lib.sh"
+hosts=2000 dir=/var/tmp/ctwatch-fleet keep=0 update=0 repeat=${REPEAT:-5}
 while (($#)); do
   case $1 in
     --hosts) hosts=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [--hosts N] [--dir DIR] [--keep]" >&2; exit 2 ;;
+    -u|--update) update=1; shift ;;
+    *) echo "usage: $0 [--hosts N] [--dir DIR] [--keep] [-u|--update]" >&2; exit 2 ;;
   esac
 done
 for t in jsonnet promtool prometheus victoria-metrics vmalert curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 done
+bench_lock
 mkdir -p "$dir"
 cd "$dir"
 log() { echo "== $(date +%T) $*"; }
+# Seconds since $1 (a date +%s.%N), one decimal.
+since() { python3 -c "import sys; print(round($(date +%s.%N) - $1, 1))"; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
 cleanup() {
@@ -42,12 +52,15 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ ! -f data.done || $(cat data.done) != "$hosts" ]]; then
-  rm -rf prom vm data.om data.prom
+  rm -rf prom vm data.om data.prom vm.done rec.done setup.txt
   end=$(( $(date +%s) / 60 * 60 ))
   log "generating $hosts hosts x 2 namespaces"
-  python3 "$repo/bench/fleet/gen.py" "$hosts" 70 30 "$end" data.om data.prom
+  python3 "$repo/bench/fleet/gen.py" "$hosts" 70 30 "$end" data.om data.prom 2>gen.txt
+  cat gen.txt >&2
   log "promtool tsdb create-blocks-from openmetrics"
+  t0=$(date +%s.%N)
   promtool tsdb create-blocks-from openmetrics data.om prom >/dev/null
+  echo "promtool tsdb create-blocks-from openmetrics $(since "$t0") s" >>setup.txt
   echo "$end" >end
   echo "$hosts" >data.done
 fi
@@ -73,8 +86,10 @@ vpid=$!; pids+=("$vpid")
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$vport/health" >/dev/null && break; sleep 0.5; done
 if [[ ! -f vm.done ]]; then
   log "importing into VictoriaMetrics"
+  t0=$(date +%s.%N)
   curl -sf -T data.prom "http://127.0.0.1:$vport/api/v1/import/prometheus"
   curl -sf "http://127.0.0.1:$vport/internal/force_flush" >/dev/null
+  echo "VictoriaMetrics /api/v1/import/prometheus $(since "$t0") s" >>setup.txt
   touch vm.done
 fi
 P=http://127.0.0.1:$pport V=http://127.0.0.1:$vport
@@ -85,7 +100,7 @@ else
   log "bench: dashboards and rules as shipped"
   python3 "$repo/bench/fleet/bench.py" --end "$end" --backend "prometheus=$P" --backend "victoriametrics=$V" \
     --dashboard "$repo/dashboards/ctwatch-fleet.json" --rules "$repo/rules/prometheus/ctwatch.rules.yml" \
-    --json before.json | tee before.md
+    --repeat "$repeat" --json before.json | tee before.md
 fi
 
 log "recording rules: render with fleetRecordingRules, backfill them"
@@ -102,7 +117,8 @@ if [[ ! -f rec.done ]]; then
   t0=$(date +%s.%N)
   promtool tsdb create-blocks-from rules --start "$start" --end "$end" --url "$P" \
     --output-dir recblocks --eval-interval 15s fleet.rules.yml >/dev/null
-  log "promtool backfilled the recording rules in $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
+  echo "promtool tsdb create-blocks-from rules (the hour) $(since "$t0") s" >>setup.txt
+  log "promtool backfilled the recording rules in $(since "$t0") s"
   stop_prom
   mv recblocks/* prom/
   start_prom
@@ -112,7 +128,8 @@ if [[ ! -f rec.done ]]; then
   vmalert -rule=fleet.rules.yml -datasource.url="$V" -remoteWrite.url="$V" -evaluationInterval=15s \
     -datasource.queryStep=15s -replay.timeFrom="$(fmt "$start")" -replay.timeTo="$(fmt "$end")" \
     -replay.disableProgressBar -replay.rulesDelay=0 -httpListenAddr=127.0.0.1:$(port) -loggerLevel=WARN >vmalert.log 2>&1
-  log "vmalert replayed the recording rules in $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
+  echo "vmalert -replay (the hour) $(since "$t0") s" >>setup.txt
+  log "vmalert replayed the recording rules in $(since "$t0") s"
   sleep 5
   curl -sf "$V/internal/force_flush" >/dev/null
   touch rec.done
@@ -121,7 +138,7 @@ fi
 log "bench: fleet dashboard on the recording rules (and the recording rules' own evaluation)"
 python3 "$repo/bench/fleet/bench.py" --end "$end" --backend "prometheus=$P" --backend "victoriametrics=$V" \
   --dashboard rec/dashboards/ctwatch-fleet.json --rules fleet.rules.yml \
-  --json after.json | tee after.md
+  --repeat "$repeat" --json after.json | tee after.md
 
 # The recording rules by value: each recorded series equals the raw
 # expression the fleet dashboard computes without it, on both backends, at
@@ -132,32 +149,16 @@ jsonnet "$repo/mixin/rules/fleet.libsonnet" >fleet.rules.json
 python3 "$repo/bench/fleet/values.py" --rules fleet.rules.json --dashboard "$repo/dashboards/ctwatch-fleet.json" \
   --backend "prometheus=$P" --backend "victoriametrics=$V" --time $((end - 600)) --time $((end - 300)) --time $((end - 120))
 
-# Every query answered on both backends, and the dashboard on the recording
-# rules returns the same series as the one computing them (counts).
-python3 - before.json after.json <<'PY'
-import json, sys
-before = {r["query"]: r for r in json.load(open(sys.argv[1]))}
-after = json.load(open(sys.argv[2]))
-bad = [f"{r['query']}: {n} failed: {r[n + '_error']}" for r in list(before.values()) + after
-       for n in ("prometheus", "victoriametrics") if r.get(n) is None]
-# Every dashboard query and recording rule returns series (gen.py puts a
-# filling, a TIME_WAIT-dominated and a dropping namespace in any fleet): a
-# comparison of 0 series with 0 series proves nothing. Alert rules may be
-# empty (no alert fires); they are counted.
-for r in list(before.values()) + after:
-    if r["query"].startswith("rule Conntrack"):
-        continue
-    for n in ("prometheus", "victoriametrics"):
-        if r.get(n) is not None and not r.get(n + "_series"):
-            bad.append(f"{r['query']} on {n}: no series (the data must give every query something to compute)")
-quiet = sorted({r["query"] for r in before.values() if r["query"].startswith("rule Conntrack") and not r.get("prometheus_series")})
-print(f"bench: {len(quiet)} alert rules return no series on this data: " + ", ".join(q[5:] for q in quiet))
-for r in after:
-    b = before.get(r["query"])
-    for n in ("prometheus", "victoriametrics"):
-        if b and b.get(n + "_series") != r.get(n + "_series"):
-            bad.append(f"{r['query']} on {n}: {b.get(n + '_series')} series as shipped, "
-                       f"{r.get(n + '_series')} on the recording rules")
-print("\n".join(bad) or "bench: every query answered; the recording rules give the same series")
-sys.exit(1 if bad else 0)
-PY
+# Every query answered on both backends, the same series on the recording
+# rules; the ratios checked against docs/fleet.md's block, or written (-u).
+ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo unknown; }
+meta=(--meta "date=$(date -u +%F)"
+  --meta "machine=$(nproc) cores of $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
+  --meta "gen=$(sed 's/^gen: /gen.py: /' gen.txt 2>/dev/null || echo 'gen.py: not recorded')"
+  --meta "versions=Prometheus $(ver prometheus), VictoriaMetrics $(ver victoria-metrics)"
+  --meta "repeat=$repeat"
+  --meta "setup=$(paste -sd ';' setup.txt 2>/dev/null | sed 's/;/; /g' || echo 'not recorded')")
+upd=()
+((update)) && upd=(--update --tolerance "${TOLERANCE:-1.35}" --query-tolerance "${QUERY_TOLERANCE:-1.7}")
+python3 "$repo/bench/fleet/publish.py" --before before.json --after after.json --hosts "$hosts" \
+  --doc "$repo/docs/fleet.md" "${meta[@]}" "${upd[@]}"
