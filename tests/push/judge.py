@@ -28,8 +28,10 @@ and for every quiet namespace: no alert in Alertmanager and no
 notification at the receiver. Prints the timeline (seconds after the
 ramp's start): gate (50 %) crossed in the kernel, condition true and
 notification dispatched (the alert's startsAt: the plugin's tick),
-Alertmanager received, page delivered, first drop; and appends it as
-Markdown rows to --timeline. Exit 1 on any failure.
+Alertmanager received, page delivered, first drop; and appends it, one
+JSON object per ramp (seconds after its start) and per quiet namespace, to
+--timeline, which tests/push/timeline.py checks against docs/push.md.
+Exit 1 on any failure.
 """
 
 import argparse
@@ -188,6 +190,9 @@ def main():
 
         def rel(x):
             return f"{x - t0:.1f}" if x is not None else "-"
+
+        def relv(x):
+            return round(x - t0, 3) if x is not None else None
         lead = f"{drop - delivered:.1f}" if drop is not None else "-"
         print(f"{label} ({r['rate']}/s): gate 50 % +{rel(gate)} s; condition true / notification dispatched "
               f"+{rel(dispatched)} s; Alertmanager received +{rel(received)} s; page delivered +{rel(delivered)} s; "
@@ -196,9 +201,10 @@ def main():
         print(f"  page: {desc}")
         print(f"  firing notifications at the receiver: "
               + ", ".join(f"{n} x{len(hs)}" for n, hs in sorted(groups.items())))
-        rows.append(f"| {a.phase} | {label} | {r['rate']} | {rel(gate)} | {rel(dispatched)} | {rel(received)} | "
-                    f"{rel(delivered)} | {rel(drop)} | {lead} |"
-                    + (f" {rel(prom_fired.get(label))} |" if a.prometheus else " - |"))
+        rows.append({"phase": a.phase, "namespace": label, "rate": r["rate"], "gate": relv(gate),
+                     "dispatched": relv(dispatched), "received": relv(received), "delivered": relv(delivered),
+                     "drop": relv(drop), "prometheus": relv(prom_fired.get(label)) if a.prometheus else None,
+                     "page": desc})
     for label in sorted(quiet):
         kernel = read_jsonl(quiet[label])
         fills = [s["count"] / s["max"] for s in kernel if s["max"]]
@@ -209,9 +215,11 @@ def main():
                          f"Alertmanager: {[s['labels'].get('alertname') for s in am]}")
         span = f"{min(fills):.0%}-{max(fills):.0%}" if fills else "?"
         print(f"quiet {label}: fill {span} over {len(kernel) / 10:.0f} s; alerts {len(am)}, notifications {len(got)}")
+        rows.append({"phase": a.phase, "quiet": label, "low": min(fills, default=None), "high": max(fills, default=None),
+                     "seconds": round(len(kernel) / 10), "alerts": len(am), "notifications": len(got)})
     if a.timeline and rows:
         with open(a.timeline, "a") as f:
-            f.write("\n".join(rows) + "\n")
+            f.write("".join(json.dumps(r) + "\n" for r in rows))
     for f_ in fails:
         print(f"FAIL: {f_}", file=sys.stderr)
     if not fails:

@@ -7,8 +7,12 @@
 # Prometheus beside it at kube-prometheus's 30 s scrape/evaluation -- one
 # notification per incident either way.
 #
-#   run.sh PLUGIN_SO FILL_TOOL [-k]
-#   PUSH_TIMELINE=FILE  also append the timeline rows (Markdown) there
+#   run.sh PLUGIN_SO FILL_TOOL [-k] [-u]
+#   -u                  write this run's timeline into docs/push.md (only a
+#                       run that passed every other check)
+#   PUSH_TIMELINE=FILE  also copy the run's timeline rows (JSON lines) there;
+#                       tests/push/timeline.py FILE docs/push.md --limit 8192 -u
+#                       publishes such a kept run (the most central of several)
 #
 # All real, all on 127.0.0.1:
 #   kernel (throwaway namespaces) -> collectd 5.12 + ctwatch.so (Interval 10,
@@ -32,7 +36,12 @@
 # judge.py checks each phase (see its docstring): page before the first
 # drop, the first page is ConntrackTableFillingFast, exactly one firing
 # notification per group, the quiet namespace never alerts; with
-# Prometheus, its own FillingFast really fired meanwhile.
+# Prometheus, its own FillingFast really fired meanwhile. Then
+# timeline.py checks the run against the timeline docs/push.md publishes
+# (between its push-timeline markers): the gaps between the stages (50 % ->
+# dispatched -> Alertmanager -> delivered) and each ramp's lead within the
+# tolerance published beside them, Prometheus's page within the window any
+# scrape alignment allows; -u rewrites that block from this run.
 #
 # Exit 0 pass, 1 fail, 77 skip (not root, a tool missing, no namespaces or
 # nf_conntrack, the host table too busy to lower nf_conntrack_max);
@@ -54,8 +63,15 @@ readonly SYSCTL_COUNT=/proc/sys/net/netfilter/nf_conntrack_count
 STACK_HOSTNAME=ctwatch-push
 STACK_INTERVAL=10
 PLUGIN_SO=${1:-} FILL=${2:-}
-[[ ${3:-} == -k ]] && STACK_KEEP=1
-[[ -n $PLUGIN_SO && -n $FILL ]] || { echo "usage: run.sh PLUGIN_SO FILL_TOOL [-k]" >&2; exit 1; }
+UPDATE=0
+for a in "${@:3}"; do
+  case $a in
+    -k) STACK_KEEP=1 ;;
+    -u) UPDATE=1 ;;
+    *) echo "usage: run.sh PLUGIN_SO FILL_TOOL [-k] [-u]" >&2; exit 1 ;;
+  esac
+done
+[[ -n $PLUGIN_SO && -n $FILL ]] || { echo "usage: run.sh PLUGIN_SO FILL_TOOL [-k] [-u]" >&2; exit 1; }
 [[ -f $PLUGIN_SO ]] || stack_die "plugin $PLUGIN_SO does not exist (build the ctwatch target first)"
 [[ -x $FILL ]] || stack_die "$FILL is not executable (build ctwatch-fill first)"
 PLUGIN_SO=$(realpath "$PLUGIN_SO") FILL=$(realpath "$FILL")
@@ -136,7 +152,7 @@ ramp() {
 }
 declare -A RAMP_T0 RAMP_PID
 rc=0
-timeline=${PUSH_TIMELINE:-$STACK_DIR/timeline.md}
+timeline=$STACK_DIR/timeline.jsonl
 
 # ---------------------------------------------------- phase A: push only --
 stack_log "phase A (no Prometheus): ramps $FAST_RATE/s and $SLOW_RATE/s, quiet step 45 % -> 65 % ($((SECONDS - START)) s after start)"
@@ -173,6 +189,15 @@ if grep -E 'Alertmanager .* failed|page notification failed|Alertmanager bridge:
   rc=1
 fi
 stack_sysctl_restore || rc=1
+printf '{"run": {"date": "%s", "kernel": "%s", "cpus": %d}}\n' "$(date -u +%F)" "$(uname -r)" "$(nproc)" >>"$timeline"
+[[ -z ${PUSH_TIMELINE:-} ]] || cp "$timeline" "$PUSH_TIMELINE" || rc=1
+if ((UPDATE && rc != 0)); then
+  printf 'FAIL: -u: this run failed (above); docs/push.md is left as it is\n' >&2
+elif ((UPDATE)); then
+  python3 "$HERE/timeline.py" "$timeline" "$REPO/docs/push.md" --limit "$LIMIT" -u || rc=1
+else
+  python3 "$HERE/timeline.py" "$timeline" "$REPO/docs/push.md" --limit "$LIMIT" || rc=1
+fi
 ((rc == 0)) || { printf 'FAIL: push e2e (%d s)\n' "$((SECONDS - START))" >&2; exit 1; }
 printf 'PASS: push e2e: every ramp paged before its first drop, one notification per incident (%d s)\n' \
   "$((SECONDS - START))"
