@@ -4,7 +4,12 @@
 moved on purpose, one at a time; the promtool cases (rules/prometheus/tests)
 must fail for every one of them.
 
-    tests/rules/mutants.py [--only SUBSTRING]      (~2-3 minutes)
+    tests/rules/mutants.py [--only SUBSTRING]      (ctest rules_mutants)
+
+Every alert of the rules file must have a break of its `for` and at least
+one of its threshold (or window): an alert added without them fails the run,
+so "a case that fails when its threshold or `for:` moves" stays true for
+every alert.  Breaks run in parallel, one per CPU.
 
 A break is either a _config change rendered by the mixin (the way a user
 would move the number) or, for numbers that live in the alert's expr, a text
@@ -18,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RULES = "rules/prometheus/ctwatch.rules.yml"
@@ -129,13 +135,16 @@ def main():
         shutil.copytree(os.path.join(ROOT, "rules/prometheus/tests"), os.path.join(base, "rules/prometheus/tests"))
         if failing_files(base):
             raise SystemExit("mutants.py: the promtool tests fail on the unbroken rules")
-        survivors = 0
-        covered = set()
-        for alert, what, kind, change in BREAKS:
-            if only not in alert + " " + what:
-                continue
-            out = os.path.join(tmp, "m")
-            shutil.rmtree(out, ignore_errors=True)
+        alerts = re.findall(r"- alert: (\w+)", open(os.path.join(base, RULES)).read())
+        missing = [f"{a} ({k})" for a in alerts for k in ("for", "threshold")
+                   if not any(b[0] == a and (b[1].startswith("for ")) == (k == "for") for b in BREAKS)]
+        if missing and not only:
+            raise SystemExit("mutants.py: no break of " + ", ".join(missing) + ": add one to BREAKS")
+        chosen = [(n, b) for n, b in enumerate(BREAKS) if only in b[0] + " " + b[1]]
+
+        def run(item):
+            n, (alert, what, kind, change) = item
+            out = os.path.join(tmp, f"m{n}")
             if kind == "config":
                 render(out, change)
             else:
@@ -146,13 +155,20 @@ def main():
                 raise SystemExit(f"mutants.py: {alert} {what}: the rules file did not change")
             shutil.copytree(os.path.join(base, "rules/prometheus/tests"), os.path.join(out, "rules/prometheus/tests"))
             failed = failing_files(out)
-            covered.add(alert)
-            if failed:
-                print(f"caught   {alert:33} {what:36} -> {', '.join(failed)}")
-            else:
-                survivors += 1
-                print(f"SURVIVES {alert:33} {what:36} -> every promtool test passes")
-        print(f"mutants: {len(covered)} alerts, {sum(1 for b in BREAKS if only in b[0] + ' ' + b[1])} breaks, {survivors} survive")
+            shutil.rmtree(out, ignore_errors=True)
+            return alert, what, failed
+
+        survivors = 0
+        covered = set()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for alert, what, failed in pool.map(run, chosen):
+                covered.add(alert)
+                if failed:
+                    print(f"caught   {alert:33} {what:36} -> {', '.join(failed)}")
+                else:
+                    survivors += 1
+                    print(f"SURVIVES {alert:33} {what:36} -> every promtool test passes")
+        print(f"mutants: {len(covered)} alerts, {len(chosen)} breaks, {survivors} survive")
         return 1 if survivors else 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
