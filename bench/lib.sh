@@ -9,8 +9,11 @@
 #       the other arguments in order;
 #   bench_lock
 #       one timed benchmark at a time on this machine: waits for, then holds
-#       until exit, /run/ctwatch-bench.lock (bench/fleet and the tests that
-#       must not be measured beside take it too).
+#       until exit, /run/ctwatch-bench.lock (every script here, bench/fleet
+#       too). Never run a benchmark under `flock` on that file yourself: it
+#       would wait for itself. Children inherit the descriptor
+#       (BENCH_LOCK_FD); close it ({BENCH_LOCK_FD}>&-) where descriptors are
+#       counted.
 
 bench_args() {
   BENCH_UPDATE=0

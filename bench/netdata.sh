@@ -86,16 +86,17 @@ measure() {
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 out=$work/out
-# ctwatch.plugin's stdout is Netdata's pipe; here a file, to count the
+# Both start without the bench lock's descriptor: the descriptor counts are
+# judged exactly. ctwatch.plugin's stdout is Netdata's pipe; here a file, to count the
 # plugins.d text it writes per update over the window.
-NETDATA_USER_CONFIG_DIR=$work/nd NETDATA_STOCK_CONFIG_DIR=$work/nd "$plugin" 1 >"$work/nd/stdout" 2>"$work/nd/err" &
+NETDATA_USER_CONFIG_DIR=$work/nd NETDATA_STOCK_CONFIG_DIR=$work/nd "$plugin" 1 >"$work/nd/stdout" 2>"$work/nd/err" {BENCH_LOCK_FD}>&- &
 pid=$!
 ( sleep 2; stat -c %s "$work/nd/stdout" >"$work/nd/b0" ) &
 measure netdata | tee -a "$out"
 b0=$(cat "$work/nd/b0")
 echo "result text bytes_per_update=$(( ($(stat -c %s "$work/nd/stdout") - b0) / seconds ))" | tee -a "$out"
 grep -q ERROR "$work/nd/err" && { echo "netdata bench: ctwatch.plugin logged errors:" >&2; cat "$work/nd/err" >&2; exit 1; }
-collectd -f -C "$work/cd/collectd.conf" &
+collectd -f -C "$work/cd/collectd.conf" {BENCH_LOCK_FD}>&- &
 pid=$!
 measure collectd | tee -a "$out"
 grep -qi "ctwatch.*error" "$work/cd/collectd.log" && { echo "netdata bench: ctwatch.so logged errors:" >&2; cat "$work/cd/collectd.log" >&2; exit 1; }

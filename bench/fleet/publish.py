@@ -224,7 +224,7 @@ def main():
                 fails.append(f"{kind}{short(q)} ({n}): measured {m:.3f}, published {want:.3f} {fmt_tol(f)}")
     if fails:
         sys.exit(f"FAIL: the fleet ratios moved from {a.doc}'s ({hosts:,} hosts):\n  " + "\n  ".join(fails) +
-                 "\n(a regression, or a noisy machine: rerun under flock /run/ctwatch-bench.lock; if deliberate, -u)")
+                 "\n(a regression, or a noisy machine: rerun on a quiet machine (run.sh takes the bench lock itself); if deliberate, -u)")
     print(f"fleet: {len(ptot)} total and {len(pper)} per-query ratios within the tolerance of {a.doc}'s {hosts:,}-host block")
     return 0
 

@@ -35,7 +35,9 @@ done
 for t in jsonnet promtool prometheus victoria-metrics vmalert curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 done
-bench_lock
+# A timed run waits for the machine's other benchmarks; the smoke test's
+# few hosts time nothing that is published or judged.
+if ((hosts >= 100)); then bench_lock; fi
 mkdir -p "$dir"
 cd "$dir"
 log() { echo "== $(date +%T) $*"; }

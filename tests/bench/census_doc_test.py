@@ -3,7 +3,8 @@
 on synthetic results against a copy of docs/performance.md: a run equal to
 the published 1M row passes; one ratio moved past the tolerance fails and
 names it; an unpublished size passes unless REQUIRE_PUBLISHED=1; -u writes
-a row that the next run then passes against."""
+a row that the next run then passes against, and keeps a published row's
+tolerance unless TOLERANCE is set."""
 import os
 import shutil
 import subprocess
@@ -83,6 +84,21 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("...which the next run passes against", run(out, doc, env={"REQUIRE_PUBLISHED": "1"}), True)
     results(out, n, moved, shares, commands=cmds)
     expect("...and the 1M row is still there, unchanged", run(out, doc), False, "(c) + TopPeers 5")
+
+    # Republishing keeps a row's tolerance unless one is asked for.
+    results(out, n, census, shares, commands=cmds)
+    expect("-u rewrites the 1M row", run(out, doc, update="1"), True)
+    kept = published(doc, "census", n)[2 + len(census_doc.CENSUS)]
+    ok = kept == c[2 + len(census_doc.CENSUS)]
+    print(("ok   " if ok else "FAIL ") + f"...keeping its tolerance {c[2 + len(census_doc.CENSUS)]} (now {kept})")
+    if not ok:
+        failures.append("-u kept the tolerance")
+    expect("-u with TOLERANCE=0.2", run(out, doc, update="1", env={"TOLERANCE": "0.2"}), True)
+    now = published(doc, "census", n)[2 + len(census_doc.CENSUS)]
+    ok = now == "±0.2"
+    print(("ok   " if ok else "FAIL ") + f"...sets it ({now})")
+    if not ok:
+        failures.append("-u TOLERANCE=0.2")
 
 if failures:
     sys.exit(f"FAIL: {len(failures)} case(s): " + "; ".join(failures))
